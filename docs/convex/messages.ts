@@ -1,0 +1,34 @@
+import { v } from 'convex/values'
+import { internal } from './_generated/api'
+import { internalMutation, mutation, query } from './_generated/server'
+
+/** The latest messages, oldest first. */
+export const list = query({
+  args: { limit: v.optional(v.number()) },
+  handler: async (ctx, { limit = 50 }) => (await ctx.db.query('messages').order('desc').take(limit)).reverse(),
+})
+
+/** Posts a message; returns its id. */
+export const send = mutation({
+  args: { author: v.string(), body: v.string() },
+  handler: async (ctx, args) => {
+    if (!args.body.trim())
+      throw new Error('A message needs a body')
+    return await ctx.db.insert('messages', args)
+  },
+})
+
+/** Posts a message after `delayMs`, through the scheduler. */
+export const sendLater = mutation({
+  args: { author: v.string(), body: v.string(), delayMs: v.number() },
+  handler: async (ctx, { delayMs, ...message }) => {
+    await ctx.scheduler.runAfter(delayMs, internal.messages.post, message)
+  },
+})
+
+export const post = internalMutation({
+  args: { author: v.string(), body: v.string() },
+  handler: async (ctx, args) => {
+    await ctx.db.insert('messages', args)
+  },
+})

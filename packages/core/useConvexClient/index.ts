@@ -1,0 +1,92 @@
+import type { ConvexClientOptions } from 'convex/browser'
+import type { FunctionReference } from 'convex/server'
+import type { App, Plugin } from 'vue'
+import { ConvexClient, ConvexHttpClient } from 'convex/browser'
+import { provide } from 'vue'
+import { isBrowser, resolveClient, usageError } from '../_internal'
+import { ConvexClientKey } from './key'
+
+export { ConvexClientKey }
+
+/**
+ * What the composables need from a client. A `ConvexClient` satisfies it, and so does a
+ * `ConvexHttpClient` (actions, mutations and one-shot queries) or a test double: each
+ * composable checks only for the methods it calls.
+ */
+export interface ConvexClientLike {
+  action?: (action: FunctionReference<'action'>, args: any) => Promise<any>
+  mutation?: (mutation: FunctionReference<'mutation'>, args: any, options?: any) => Promise<any>
+  query?: (query: FunctionReference<'query'>, args: any) => Promise<any>
+}
+
+/** Options of {@link createConvexVue}: a deployment URL, or a client you made yourself. */
+export type CreateConvexVueOptions =
+  | {
+    /** Your deployment's URL, e.g. `import.meta.env.VITE_CONVEX_URL`. */
+    url: string
+    /** Passed to `new ConvexClient(url, clientOptions)` in the browser. @default {} */
+    clientOptions?: ConvexClientOptions
+    client?: never
+  }
+  | {
+    /** A `ConvexClient` (or any object with the methods you use) to share with the app. */
+    client: ConvexClientLike
+    url?: never
+    clientOptions?: never
+  }
+
+/** The Vue plugin returned by {@link createConvexVue}. */
+export interface ConvexVuePlugin extends Plugin {
+  install: (app: App) => void
+}
+
+/**
+ * Creates the Vue plugin that provides one Convex client to the whole app.
+ *
+ * With `{ url }` it creates a `ConvexClient` in the browser (closed when the app unmounts)
+ * and a `ConvexHttpClient` during server-side rendering, so the server never opens a WebSocket.
+ *
+ * @example
+ * app.use(createConvexVue({ url: import.meta.env.VITE_CONVEX_URL }))
+ */
+export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugin {
+  const { url, client, clientOptions } = (options ?? {}) as { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
+  if (!client && typeof url !== 'string')
+    throw usageError('createConvexVue', 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
+
+  return {
+    install(app) {
+      if (client) {
+        app.provide(ConvexClientKey, client)
+        return
+      }
+      if (!isBrowser) {
+        app.provide(ConvexClientKey, new ConvexHttpClient(url!) as unknown as ConvexClientLike)
+        return
+      }
+      const created = new ConvexClient(url!, clientOptions)
+      app.provide(ConvexClientKey, created as unknown as ConvexClientLike)
+      app.onUnmount(() => void created.close())
+    },
+  }
+}
+
+/**
+ * Provides `client` to the calling component and its descendants, overriding the app's.
+ * Call it inside `setup()`.
+ */
+export function provideConvexClient(client: ConvexClientLike): void {
+  if (!client || typeof client !== 'object')
+    throw usageError('provideConvexClient', 'pass a ConvexClient (or an object with the same methods).')
+  provide(ConvexClientKey, client)
+}
+
+/**
+ * The nearest Convex client, for anything the composables do not wrap
+ * (`client.onUpdate`, `client.setAuth`, ...).
+ *
+ * @throws when neither `createConvexVue` nor `provideConvexClient` provided one.
+ */
+export function useConvexClient<Client extends ConvexClientLike = ConvexClient>(): Client {
+  return resolveClient('useConvexClient') as Client
+}

@@ -1,0 +1,144 @@
+// A WebSocket look-alike that carries Convex's sync protocol to an in-memory backend.
+
+/** Real timers, captured before a test can install fake ones: the wire keeps moving. */
+const realSetTimeout = globalThis.setTimeout.bind(globalThis)
+
+/** The server end of one connection, implemented by the backend. */
+export interface ServerConnection {
+  /** A text frame from the client. */
+  receive: (data: string) => void
+  /** The client closed the socket (or the backend dropped it). */
+  closed: () => void
+}
+
+/** What the socket asks of the backend. */
+export interface SocketHost {
+  /** Accept a new connection, or `null` to refuse it (the backend is offline). */
+  accept: (socket: InMemoryWebSocket) => ServerConnection | null
+}
+
+const CONNECTING = 0
+const OPEN = 1
+const CLOSING = 2
+const CLOSED = 3
+
+/**
+ * The subset of the browser `WebSocket` that `ConvexClient` uses. Frames are delivered
+ * in order, each in its own macrotask, as over a network.
+ */
+export class InMemoryWebSocket {
+  static readonly CONNECTING = CONNECTING
+  static readonly OPEN = OPEN
+  static readonly CLOSING = CLOSING
+  static readonly CLOSED = CLOSED
+  readonly CONNECTING = CONNECTING
+  readonly OPEN = OPEN
+  readonly CLOSING = CLOSING
+  readonly CLOSED = CLOSED
+
+  readyState: number = CONNECTING
+  binaryType = 'blob'
+  readonly protocol = ''
+  readonly extensions = ''
+  bufferedAmount = 0
+  onopen: ((event: any) => void) | null = null
+  onmessage: ((event: { data: string }) => void) | null = null
+  onclose: ((event: { code: number, reason: string, wasClean: boolean }) => void) | null = null
+  onerror: ((event: any) => void) | null = null
+
+  private server: ServerConnection | null = null
+  private readonly inbox: Array<() => void> = []
+  private flushing = false
+  private pendingSends = 0
+
+  /** No frame is waiting in either direction. */
+  get idle(): boolean {
+    return !this.flushing && this.pendingSends === 0
+  }
+
+  constructor(readonly url: string, private readonly host: SocketHost) {
+    this.enqueue(() => {
+      const server = this.host.accept(this)
+      if (!server) {
+        this.readyState = CLOSED
+        this.onerror?.({ type: 'error' })
+        this.onclose?.({ code: 1006, reason: '', wasClean: false })
+        return
+      }
+      this.server = server
+      this.readyState = OPEN
+      this.onopen?.({ type: 'open' })
+    })
+  }
+
+  /** Client → server. */
+  send(data: string): void {
+    if (this.readyState !== OPEN)
+      throw new Error(`InMemoryWebSocket.send() called while the socket is ${['connecting', 'open', 'closing', 'closed'][this.readyState]}`)
+    const server = this.server!
+    this.pendingSends++
+    realSetTimeout(() => {
+      this.pendingSends--
+      if (this.server === server)
+        server.receive(data)
+    }, 0)
+  }
+
+  /** Client closes its end. */
+  close(code = 1000, reason = ''): void {
+    if (this.readyState === CLOSED || this.readyState === CLOSING)
+      return
+    this.readyState = CLOSING
+    const server = this.server
+    this.server = null
+    server?.closed()
+    this.enqueue(() => {
+      this.readyState = CLOSED
+      this.onclose?.({ code, reason, wasClean: true })
+    })
+  }
+
+  addEventListener(): void {}
+  removeEventListener(): void {}
+
+  /** Server → client: a text frame. Dropped once the socket is closing. */
+  deliver(data: string): void {
+    if (this.readyState !== OPEN)
+      return
+    this.enqueue(() => {
+      if (this.readyState === OPEN)
+        this.onmessage?.({ data })
+    })
+  }
+
+  /** The server drops the connection, as a network failure would. */
+  drop(reason = ''): void {
+    if (this.readyState === CLOSED || this.readyState === CLOSING)
+      return
+    const server = this.server
+    this.server = null
+    this.readyState = CLOSING
+    server?.closed()
+    this.enqueue(() => {
+      this.readyState = CLOSED
+      this.onclose?.({ code: 1006, reason, wasClean: false })
+    })
+  }
+
+  private enqueue(task: () => void): void {
+    this.inbox.push(task)
+    if (this.flushing)
+      return
+    this.flushing = true
+    const next = () => {
+      const job = this.inbox.shift()
+      if (!job) {
+        this.flushing = false
+        return
+      }
+      job()
+      realSetTimeout(next, 0)
+    }
+    realSetTimeout(next, 0)
+  }
+}

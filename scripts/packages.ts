@@ -1,0 +1,58 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+
+/** The repository root. */
+export const root = resolve(import.meta.dirname, '..')
+
+/** Each npm package under packages/, with the function folders it holds. */
+export interface PackageInfo {
+  /** Folder name under packages/, e.g. `core`. */
+  dir: string
+  /** npm name, e.g. `@vueuse-convex/core`. */
+  name: string
+  /** Function folders (one per public function), sorted. */
+  functions: FunctionInfo[]
+}
+
+export interface FunctionInfo {
+  name: string
+  /** Folder relative to the root, e.g. `packages/core/useConvexAction`. */
+  dir: string
+  category: string
+  description: string
+}
+
+function frontmatter(md: string): Record<string, string> {
+  const match = /^---\n([\s\S]*?)\n---/.exec(md)
+  const out: Record<string, string> = {}
+  for (const line of match?.[1].split('\n') ?? []) {
+    const i = line.indexOf(':')
+    if (i > 0)
+      out[line.slice(0, i).trim()] = line.slice(i + 1).trim()
+  }
+  return out
+}
+
+/** The first paragraph after the `# title` of an index.md. */
+function intro(md: string): string {
+  const body = md.replace(/^---\n[\s\S]*?\n---\n/, '')
+  const after = body.split(/^# .*$/m)[1] ?? ''
+  return after.trim().split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() ?? ''
+}
+
+export function listPackages(): PackageInfo[] {
+  const dir = join(root, 'packages')
+  return readdirSync(dir).filter(d => existsSync(join(dir, d, 'package.json'))).sort().map((pkg) => {
+    const name = JSON.parse(readFileSync(join(dir, pkg, 'package.json'), 'utf8')).name as string
+    const functions = readdirSync(join(dir, pkg))
+      .filter(f => /^[a-z]/i.test(f) && statSync(join(dir, pkg, f)).isDirectory() && existsSync(join(dir, pkg, f, 'index.ts')))
+      .sort()
+      .map((fn) => {
+        const mdPath = join(dir, pkg, fn, 'index.md')
+        const md = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
+        const fm = frontmatter(md)
+        return { name: fn, dir: `packages/${pkg}/${fn}`, category: fm.category ?? '', description: intro(md) }
+      })
+    return { dir: pkg, name, functions }
+  })
+}

@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'vitest/config'
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+export default defineConfig({
+  plugins: [vue()],
+  resolve: {
+    alias: {
+      '@vueuse-convex/core': r('./packages/core/index.ts'),
+      '@vueuse-convex/testing': r('./packages/testing/index.ts'),
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['packages/**/*.test.ts', 'docs/**/*.test.ts'],
+    typecheck: {
+      enabled: true,
+      include: ['packages/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+    server: { deps: { inline: ['convex-test'] } },
+  },
+})
