@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // Leak tests force garbage collection (WeakRef + gc()).
+    execArgv: ['--expose-gc'],
     include: ['packages/**/*.test.ts', 'docs/**/*.test.ts'],
     typecheck: {
       enabled: true,

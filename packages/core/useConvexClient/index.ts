@@ -1,6 +1,6 @@
 import type { ConvexClientOptions } from 'convex/browser'
 import type { FunctionReference } from 'convex/server'
-import type { App, Plugin } from 'vue'
+import type { App } from 'vue'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
@@ -36,7 +36,7 @@ export type CreateConvexVueOptions =
   }
 
 /** The Vue plugin returned by {@link createConvexVue}. */
-export interface ConvexVuePlugin extends Plugin {
+export interface ConvexVuePlugin {
   install: (app: App) => void
 }
 

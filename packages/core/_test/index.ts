@@ -1,0 +1,51 @@
+// Helpers for the packages' own tests (not exported).
+import type { App } from 'vue'
+import type { ConvexClientLike } from '../useConvexClient'
+import { vi } from 'vitest'
+import { createApp, defineComponent, h } from 'vue'
+import { createConvexVue } from '../useConvexClient'
+
+/** Mounts a throwaway component whose setup runs `setup`; returns its result and the app. */
+export function useSetup<T>(setup: () => T, plugins: Array<{ install: (app: App) => void }> = []): { result: T, app: App, unmount: () => void } {
+  let result!: T
+  const Comp = defineComponent({
+    setup() {
+      result = setup()
+      return () => h('div')
+    },
+  })
+  const app = createApp(Comp)
+  plugins.forEach(p => app.use(p))
+  app.mount(document.createElement('div'))
+  return { result, app, unmount: () => app.unmount() }
+}
+
+/** Mounts `setup` under the plugin with `client`. */
+export function withClient<T>(client: ConvexClientLike, setup: () => T) {
+  return useSetup(setup, [createConvexVue({ client })])
+}
+
+export interface PendingCall {
+  reference: unknown
+  args: unknown
+  resolve: (value: unknown) => void
+  reject: (error: unknown) => void
+}
+
+/** A client double whose calls settle only when the test says so. */
+export function controlledClient() {
+  const calls: PendingCall[] = []
+  const settle = (fn: (...args: any[]) => void) => (reference: unknown, args: unknown) =>
+    new Promise((resolve, reject) => {
+      calls.push({ reference, args, resolve, reject })
+      fn(reference, args)
+    })
+  const client = {
+    action: vi.fn(settle(() => {})),
+    mutation: vi.fn(settle(() => {})),
+  }
+  return { client, calls }
+}
+
+/** Lets pending promise callbacks run. */
+export const flushPromises = () => new Promise<void>(resolve => setTimeout(resolve, 0))

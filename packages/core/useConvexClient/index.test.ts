@@ -1,0 +1,74 @@
+import { ConvexClient } from 'convex/browser'
+import { describe, expect, it, vi } from 'vitest'
+import { createApp, defineComponent, effectScope, h } from 'vue'
+import { createConvexVue, provideConvexClient, useConvexClient } from '.'
+import { useSetup } from '../_test'
+
+describe('createConvexVue', () => {
+  it('provides the client it was given to every component', () => {
+    const client = { action: vi.fn() }
+    const { result } = useSetup(() => useConvexClient(), [createConvexVue({ client })])
+    expect(result).toBe(client)
+  })
+
+  it('creates a ConvexClient for a URL in the browser and closes it when the app unmounts', () => {
+    const sockets: string[] = []
+    class RecordingSocket {
+      constructor(url: string) {
+        sockets.push(url)
+      }
+
+      close() {}
+    }
+    const plugin = createConvexVue({
+      url: 'https://happy-otter-123.convex.cloud',
+      clientOptions: { webSocketConstructor: RecordingSocket as any, logger: false },
+    })
+    const { result, unmount } = useSetup(() => useConvexClient(), [plugin])
+    expect(result).toBeInstanceOf(ConvexClient)
+    expect(sockets[0]).toMatch(/^wss:\/\/happy-otter-123\.convex\.cloud\/api\//)
+    const close = vi.spyOn(result, 'close')
+    unmount()
+    expect(close).toHaveBeenCalled()
+  })
+
+  it('says what to pass when given neither url nor client', () => {
+    expect(() => createConvexVue({} as any)).toThrowError(/createConvexVue\(\): pass \{ url: import\.meta\.env\.VITE_CONVEX_URL \} or \{ client/)
+  })
+})
+
+describe('useConvexClient', () => {
+  it('throws an error that names the plugin and provideConvexClient when there is no client', () => {
+    expect(() => useSetup(() => useConvexClient())).toThrowError(/useConvexClient\(\): no Convex client found.*app\.use\(createConvexVue\(\{ url \}\)\).*provideConvexClient/)
+    const scope = effectScope()
+    expect(() => scope.run(() => useConvexClient())).toThrowError(/no Convex client found/)
+    scope.stop()
+  })
+
+  it('returns the client provided by provideConvexClient to descendants, over the app one', () => {
+    const appClient = { name: 'app' }
+    const localClient = { name: 'local' }
+    let seen: unknown
+    const Child = defineComponent({
+      setup() {
+        seen = useConvexClient()
+        return () => null
+      },
+    })
+    const Parent = defineComponent({
+      setup() {
+        provideConvexClient(localClient)
+        return () => h(Child)
+      },
+    })
+    const app = createApp(Parent)
+    app.use(createConvexVue({ client: appClient }))
+    app.mount(document.createElement('div'))
+    expect(seen).toBe(localClient)
+    app.unmount()
+  })
+
+  it('rejects a missing client in provideConvexClient', () => {
+    expect(() => useSetup(() => provideConvexClient(undefined as any))).toThrowError(/provideConvexClient\(\): pass a ConvexClient/)
+  })
+})

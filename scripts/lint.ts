@@ -1,0 +1,47 @@
+/**
+ * Project rules that a generic linter does not know: every function folder is complete,
+ * documented with a category, and library code prints nothing and holds no machine paths.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import { listPackages, root } from './packages'
+
+const problems: string[] = []
+
+for (const pkg of listPackages()) {
+  for (const fn of pkg.functions) {
+    const required = ['index.ts', 'index.md', 'index.test.ts', ...(pkg.dir === 'core' ? ['demo.vue'] : [])]
+    for (const file of required) {
+      if (!existsSync(join(root, fn.dir, file)))
+        problems.push(`${fn.dir}: missing ${file} (every function has its code, docs${pkg.dir === 'core' ? ', demo' : ''} and tests side by side)`)
+    }
+    if (!fn.category)
+      problems.push(`${fn.dir}/index.md: add \`category:\` to the frontmatter`)
+    if (!fn.description)
+      problems.push(`${fn.dir}/index.md: add a one-sentence intro under the \`# ${fn.name}\` title`)
+  }
+}
+
+const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  .split('\n')
+  .filter(f => f && existsSync(join(root, f)))
+
+for (const file of tracked) {
+  const isLibrarySource = /^packages\/[^/]+\/(?!_test\/).*\.(ts|vue)$/.test(file) && !/\.test(-d)?\.ts$/.test(file) && !file.endsWith('demo.vue')
+  const text = /\.(ts|vue|md|json|sh|js)$|(^|\/)run$/.test(file) ? readFileSync(join(root, file), 'utf8') : ''
+  if (isLibrarySource) {
+    text.split('\n').forEach((line, i) => {
+      if (/\bconsole\.(log|warn|error|info|debug)\(/.test(line))
+        problems.push(`${file}:${i + 1}: library code must not print (no console.*)`)
+    })
+  }
+  if (/(^|[\s'"`(])\/(work|home|root|Users|tmp)\/[\w.-]+/.test(text) && !file.startsWith('scripts/lint.ts'))
+    problems.push(`${file}: contains a machine path; use a path relative to the repository`)
+}
+
+if (problems.length) {
+  console.error(problems.join('\n'))
+  process.exit(1)
+}
