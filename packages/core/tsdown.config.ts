@@ -6,5 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   platform: 'neutral',
-  external: [/^vue$/, /^@vueuse\//, /^convex(\/|$)/],
+  // Peer dependencies stay imports: the app brings its own vue, @vueuse/core and convex.
+  deps: { neverBundle: [/^vue$/, /^@vueuse\//, /^convex(\/|$)/] },
 })

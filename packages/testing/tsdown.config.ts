@@ -6,5 +6,6 @@ export default defineConfig({
   dts: true,
   clean: true,
   platform: 'neutral',
-  external: [/^vue$/, /^@vueuse/, /^convex(\/|$)/, /^convex-test$/, /^node:/],
+  // Peers and convex-test stay imports; node:async_hooks is aliased in browsers (see vite.ts).
+  deps: { neverBundle: [/^vue$/, /^@vueuse-convex\//, /^@vueuse\//, /^convex(\/|$)/, /^convex-test$/, /^node:/] },
 })

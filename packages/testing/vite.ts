@@ -20,9 +20,5 @@ export function convexTestingBrowser() {
         optimizeDeps: { exclude: ['convex-test'] },
       }
     },
-    transformIndexHtml() {
-      // convex-test refuses to run in a browser unless told it is deliberate.
-      return [{ tag: 'script', children: 'window.__convexAllowFunctionsInBrowser = true', injectTo: 'head-prepend' as const }]
-    },
   }
 }

@@ -229,6 +229,9 @@ export class TestBackend implements SocketHost {
     const { schema, modules, latency = 0 } = options
     if (!modules || typeof modules !== 'object')
       throw new TypeError('[vueuse-convex] createTestConvex(): pass { modules: import.meta.glob(\'./convex/**/*.ts\') } (including convex/_generated).')
+    // Running functions in the page is this package's purpose: tell convex/server it is deliberate.
+    if (typeof window !== 'undefined')
+      (window as any).__convexAllowFunctionsInBrowser = true
     this.t = convexTest(schema as any, modules)
     installWriteHook()
     writeListeners.add(this.onWrite)
