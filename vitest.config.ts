@@ -21,6 +21,7 @@ export default defineConfig({
       enabled: true,
       include: ['packages/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
+      checker: 'vue-tsc',
     },
     server: { deps: { inline: ['convex-test'] } },
   },

@@ -39,15 +39,17 @@ describe('createConvexVue', () => {
 
 describe('useConvexClient', () => {
   it('throws an error that names the plugin and provideConvexClient when there is no client', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error too
     expect(() => useSetup(() => useConvexClient())).toThrowError(/useConvexClient\(\): no Convex client found.*app\.use\(createConvexVue\(\{ url \}\)\).*provideConvexClient/)
     const scope = effectScope()
     expect(() => scope.run(() => useConvexClient())).toThrowError(/no Convex client found/)
     scope.stop()
+    warn.mockRestore()
   })
 
   it('returns the client provided by provideConvexClient to descendants, over the app one', () => {
-    const appClient = { name: 'app' }
-    const localClient = { name: 'local' }
+    const appClient = { action: vi.fn() }
+    const localClient = { action: vi.fn() }
     let seen: unknown
     const Child = defineComponent({
       setup() {
@@ -69,6 +71,7 @@ describe('useConvexClient', () => {
   })
 
   it('rejects a missing client in provideConvexClient', () => {
+    vi.spyOn(console, 'warn').mockImplementationOnce(() => {})
     expect(() => useSetup(() => provideConvexClient(undefined as any))).toThrowError(/provideConvexClient\(\): pass a ConvexClient/)
   })
 })
