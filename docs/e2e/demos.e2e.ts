@@ -1,0 +1,113 @@
+// Drives the built docs in Debian's Chromium, as a user would: every demo, its happy
+// path and its error path, with no page error and no console error allowed.
+import type { Browser, Page } from 'playwright-core'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import functions from '../functions.json'
+import { serveStatic } from './server'
+
+const dist = fileURLToPath(new URL('../../.vitepress/dist', import.meta.url))
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+let browser: Browser
+let server: Awaited<ReturnType<typeof serveStatic>>
+let page: Page
+let problems: string[]
+
+beforeAll(async () => {
+  if (!existsSync(executablePath))
+    throw new Error(`No Chromium at ${executablePath}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`)
+  if (!existsSync(dist))
+    throw new Error('No built docs: run `npm run docs:build` first (npm run test:browser does).')
+  server = await serveStatic(dist)
+  browser = await chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function open(path: string) {
+  page = await browser.newPage()
+  problems = []
+  page.on('pageerror', e => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error')
+      problems.push(`console.error: ${m.text()}`)
+  })
+  await page.goto(server.url + path)
+  return page
+}
+
+afterEach(async () => {
+  await page?.close()
+  expect(problems).toEqual([])
+})
+
+const status = (id: string) => page.getByTestId(id)
+
+describe('useConvexAction demo', () => {
+  it('goes idle → pending → success, with the button disabled meanwhile', async () => {
+    await open('/core/useConvexAction')
+    const ai = page.getByTestId('ai')
+    await expect.poll(() => status('ai-status').textContent()).toBe('idle')
+    await ai.getByLabel('Prompt').fill('How do live queries work')
+    await ai.getByRole('button', { name: 'Generate' }).click()
+    await expect.poll(() => status('ai-status').textContent()).toBe('pending')
+    expect(await ai.getByRole('button', { name: 'Generating…' }).isDisabled()).toBe(true)
+    await expect.poll(() => status('ai-status').textContent(), { timeout: 10_000 }).toBe('success')
+    expect(await page.getByTestId('ai-result').textContent()).toContain('How do live queries work')
+    expect(await ai.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true)
+  })
+
+  it('shows the server error for an empty prompt, and reset returns to idle', async () => {
+    await open('/core/useConvexAction')
+    const ai = page.getByTestId('ai')
+    await ai.getByLabel('Prompt').fill('')
+    await ai.getByRole('button', { name: 'Generate' }).click()
+    await expect.poll(() => status('ai-status').textContent(), { timeout: 10_000 }).toBe('error')
+    expect(await page.getByTestId('ai-error').textContent()).toContain('Write a prompt first.')
+    await ai.getByRole('button', { name: 'Reset' }).click()
+    expect(await status('ai-status').textContent()).toBe('idle')
+    expect(await page.getByTestId('ai-error').count()).toBe(0)
+  })
+
+  it('declines a card with the ConvexError data, then charges a working one', async () => {
+    await open('/core/useConvexAction')
+    const payment = page.getByTestId('payment')
+    await payment.getByLabel('Card').selectOption('pm_card_declined')
+    await payment.getByRole('button', { name: 'Pay $29.99' }).click()
+    expect(await payment.getByRole('button', { name: 'Paying…' }).isDisabled()).toBe(true)
+    await expect.poll(() => status('payment-status').textContent(), { timeout: 10_000 }).toBe('error')
+    expect(await page.getByTestId('payment-error').textContent()).toContain('Declined: card_declined')
+    await payment.getByLabel('Card').selectOption('pm_card_visa')
+    await payment.getByRole('button', { name: 'Pay $29.99' }).click()
+    await expect.poll(() => status('payment-status').textContent(), { timeout: 10_000 }).toBe('success')
+    expect(await page.getByTestId('payment-error').count()).toBe(0)
+    expect(await page.getByTestId('payment-result').textContent()).toContain('Paid, charge ch_0001')
+  })
+})
+
+describe('useConvexClient demo', () => {
+  it('calls an action on the raw client over the in-page WebSocket', async () => {
+    await open('/core/useConvexClient')
+    await page.getByTestId('ask').click()
+    await expect.poll(() => page.getByTestId('client-result').textContent(), { timeout: 10_000 })
+      .toBe('model: in-memory-model-1, WebSocket connected: true')
+  })
+})
+
+describe('every page', () => {
+  const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/testing', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
+  it.each(pages)('%s renders without errors', async (path) => {
+    await open(path)
+    await page.waitForLoadState('networkidle')
+    expect(await page.locator('h1').count()).toBeGreaterThan(0)
+  })
+})

@@ -1,0 +1,60 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitepress'
+import functions from './docs/functions.json'
+import { convexTestingBrowser } from './packages/testing/vite'
+import { functionPages } from './.vitepress/plugins/function-pages'
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+const functionItems = functions.flatMap(pkg => pkg.functions.map(fn => ({
+  text: fn.name,
+  link: `/${pkg.package.split('/')[1]}/${fn.name}`,
+})))
+
+export default defineConfig({
+  title: 'vueuse-convex',
+  description: 'Vue composables for Convex, in the style of VueUse',
+  srcDir: '.',
+  srcExclude: ['README.md', '**/node_modules/**', 'bench/**', 'docs/convex/**', '.ci/**'],
+  rewrites(id) {
+    // packages/core/useConvexAction/index.md -> core/useConvexAction.md; docs/guide/x.md -> guide/x.md
+    const fn = /^packages\/([^/]+)\/([^/]+)\/index\.md$/.exec(id)
+    if (fn)
+      return `${fn[1]}/${fn[2]}.md`
+    return id.replace(/^docs\//, '')
+  },
+  cleanUrls: true,
+  head: [['link', { rel: 'icon', href: 'data:,' }]],
+  lastUpdated: false,
+  themeConfig: {
+    nav: [
+      { text: 'Guide', link: '/guide/' },
+      { text: 'Functions', link: functionItems[0]?.link ?? '/' },
+    ],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'Getting started', link: '/guide/' },
+          { text: 'Error handling', link: '/guide/error-handling' },
+          { text: 'TypeScript', link: '/guide/typescript' },
+          { text: 'SSR and Nuxt', link: '/guide/ssr' },
+          { text: 'Testing', link: '/guide/testing' },
+        ],
+      },
+      { text: 'Functions', items: functionItems },
+    ],
+    outline: [2, 3],
+    search: { provider: 'local' },
+  },
+  vite: {
+    plugins: [functionPages(), convexTestingBrowser()],
+    resolve: {
+      alias: {
+        '@vueuse-convex/core': r('./packages/core/index.ts'),
+        '@vueuse-convex/testing': r('./packages/testing/index.ts'),
+      },
+    },
+    server: { fs: { allow: [r('.')] } },
+  },
+})
