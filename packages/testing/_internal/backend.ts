@@ -229,9 +229,12 @@ export class TestBackend implements SocketHost {
     const { schema, modules, latency = 0 } = options
     if (!modules || typeof modules !== 'object')
       throw new TypeError('[vueuse-convex] createTestConvex(): pass { modules: import.meta.glob(\'./convex/**/*.ts\') } (including convex/_generated).')
-    // Running functions in the page is this package's purpose: tell convex/server it is deliberate.
+    // Running functions in the page is this package's purpose: tell convex/server it is deliberate,
+    // and give them the `process.env` that Convex's runtime has (convex/_generated/server reads it).
     if (typeof window !== 'undefined')
       (window as any).__convexAllowFunctionsInBrowser = true
+    if (typeof process === 'undefined')
+      (globalThis as any).process = { env: {} }
     this.t = convexTest(schema as any, modules)
     installWriteHook()
     writeListeners.add(this.onWrite)
