@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { createServer } from 'vitepress'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import functions from '../functions.json'
 import { serveStatic } from './server'
@@ -110,4 +111,28 @@ describe('every page', () => {
     await page.waitForLoadState('networkidle')
     expect(await page.locator('h1').count()).toBeGreaterThan(0)
   })
+})
+
+describe('npm run dev', () => {
+  it('serves working demos from source, with no deployment', async () => {
+    const dev = await createServer(fileURLToPath(new URL('../..', import.meta.url)), { port: 0, host: '127.0.0.1', logLevel: 'silent' } as any)
+    await dev.listen()
+    try {
+      const address = dev.httpServer!.address() as { port: number }
+      const base = `http://127.0.0.1:${address.port}`
+      page = await browser.newPage()
+      problems = []
+      page.on('pageerror', e => problems.push(`pageerror: ${e.message}`))
+      await page.goto(`${base}/core/useConvexAction`)
+      const ai = page.getByTestId('ai')
+      await ai.getByRole('button', { name: 'Generate' }).click({ timeout: 20_000 })
+      await expect.poll(() => status('ai-status').textContent(), { timeout: 15_000 }).toBe('success')
+      const payment = page.getByTestId('payment')
+      await payment.getByRole('button', { name: 'Pay $29.99' }).click()
+      await expect.poll(() => status('payment-status').textContent(), { timeout: 10_000 }).toBe('success')
+    }
+    finally {
+      await dev.close()
+    }
+  }, 60_000)
 })
