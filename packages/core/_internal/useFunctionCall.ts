@@ -1,0 +1,149 @@
+// The state machine shared by useConvexAction and useConvexMutation: one call at a time writes
+// state (the latest), composed from VueUse's useAsyncState and mapped onto one status enum.
+import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ConvexClientLike } from '../useConvexClient'
+import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
+import { computed, isRef, shallowRef, toValue } from 'vue'
+import { functionName } from '.'
+import { withTimeout } from './timeout'
+
+/** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
+export type CallStatus = 'idle' | 'pending' | 'success' | 'error'
+
+/** Options shared by the calling composables. */
+export interface FunctionCallOptions<Fn extends FunctionReference<any>> {
+  /**
+   * The client to call the function with, instead of the provided one.
+   * @default the client provided by `createConvexVue` or `provideConvexClient`
+   */
+  client?: ConvexClientLike
+  /**
+   * Clear `data` when a new call starts (like `useAsyncState`). `error` is always cleared.
+   * @default true
+   */
+  resetOnExecute?: boolean
+  /**
+   * Reject a call with a `ConvexTimeoutError` when it has not settled after this many
+   * milliseconds. The function may still finish on the server; its late result is ignored.
+   * @default 0 (no timeout)
+   */
+  timeout?: number
+  /**
+   * Called with the result and the arguments of every call that succeeds,
+   * unless `reset()` ran or the scope was disposed while it was in flight.
+   * @default undefined
+   */
+  onSuccess?: (data: FunctionReturnType<Fn>, args: FunctionArgs<Fn>) => void
+  /**
+   * Called with the error and the arguments of every call that fails,
+   * unless `reset()` ran or the scope was disposed while it was in flight.
+   * @default undefined
+   */
+  onError?: (error: Error, args: FunctionArgs<Fn>) => void
+}
+
+/** The state and controls shared by the calling composables. */
+export interface FunctionCallState<Fn extends FunctionReference<any>> {
+  execute: (args?: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>
+  data: Readonly<ShallowRef<FunctionReturnType<Fn> | undefined>>
+  status: ComputedRef<CallStatus>
+  pending: ComputedRef<boolean>
+  error: ComputedRef<Error | null>
+  reset: () => void
+}
+
+/** Boxes a rejection so that even `undefined` counts as an error in `useAsyncState`. */
+class Failure {
+  constructor(readonly error: Error) {}
+}
+
+/** Passed instead of arguments to start a run that only invalidates the ones in flight. */
+const INVALIDATE = Symbol('invalidate')
+
+/**
+ * @param caller The composable's name, for error messages.
+ * @param example A reference to show in error messages, e.g. `api.ai.generate`.
+ * @param invoke Calls the client; may throw synchronously.
+ */
+export function useFunctionCall<Fn extends FunctionReference<any>>(
+  caller: string,
+  example: string,
+  reference: MaybeRefOrGetter<Fn>,
+  options: FunctionCallOptions<Fn>,
+  invoke: (reference: Fn, args: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>,
+): FunctionCallState<Fn> {
+  const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
+  // A plain reference is checked now, a ref or getter on each call.
+  if (typeof reference !== 'function' && !isRef(reference))
+    functionName(caller, reference, example)
+
+  type Result = FunctionReturnType<Fn>
+  type Args = FunctionArgs<Fn>
+
+  /** `true` before the first call and after `reset()`: hides a run that only invalidates. */
+  const idle = shallowRef(true)
+  /** Bumped by `reset()` and scope disposal: calls started before it fire no callbacks. */
+  let epoch = 0
+
+  const { state, isLoading, error: failure, executeImmediate } = useAsyncState<Result | undefined, [Args | typeof INVALIDATE]>(
+    async (args) => {
+      if (args === INVALIDATE)
+        return undefined
+      try {
+        const fn = toValue(reference)
+        const name = functionName(caller, fn, example)
+        const call = invoke(fn, args)
+        return await (timeout > 0 ? withTimeout(call, timeout, `${caller}: "${name}"`) : call)
+      }
+      catch (e) {
+        throw new Failure(e as Error)
+      }
+    },
+    undefined,
+    { immediate: false, resetOnExecute, throwError: true, shallow: true, onError: () => {} },
+  )
+
+  const status = computed<CallStatus>(() => {
+    if (idle.value)
+      return 'idle'
+    if (isLoading.value)
+      return 'pending'
+    return failure.value ? 'error' : 'success'
+  })
+  const pending = computed(() => status.value === 'pending')
+  const error = computed<Error | null>(() => failure.value instanceof Failure ? failure.value.error : null)
+
+  async function execute(args: Args = {} as Args): Promise<Result> {
+    const started = epoch
+    idle.value = false
+    try {
+      const data = (await executeImmediate(args)) as Result
+      if (started === epoch)
+        onSuccess?.(data, args)
+      return data
+    }
+    catch (e) {
+      const reason = e instanceof Failure ? e.error : e as Error
+      if (started === epoch)
+        onError?.(reason, args)
+      throw reason
+    }
+  }
+
+  function invalidate() {
+    epoch++
+    // A newer run makes every run in flight stale: useAsyncState then ignores their outcome.
+    void executeImmediate(INVALIDATE)
+  }
+
+  function reset() {
+    invalidate()
+    idle.value = true
+    state.value = undefined
+  }
+
+  tryOnScopeDispose(invalidate)
+
+  return { execute, data: state, status, pending, error, reset }
+}
