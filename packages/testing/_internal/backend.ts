@@ -45,8 +45,29 @@ export interface TestBackendOptions {
 interface Query {
   udfPath: string
   args: Value
+  /**
+   * What the first run decided, as a deployment records it: for a paginated query the page's
+   * end cursor, so that re-runs keep the page's boundaries (pages stay gapless). Opaque to the
+   * client, which sends it back when it re-subscribes.
+   */
+  journal: string | null
   /** Result key last sent to the client, to send only what changed. */
   last?: string
+}
+
+/** The arguments to run `query` with: a paginated query's page is pinned to its journal. */
+function argsWithJournal(query: Query): Value {
+  const args = query.args as Record<string, any>
+  const options = args?.paginationOpts
+  if (!query.journal || !options || typeof options !== 'object' || options.endCursor != null)
+    return query.args
+  const { endCursor } = JSON.parse(query.journal) as { endCursor?: string }
+  return endCursor ? { ...args, paginationOpts: { ...options, endCursor } } : query.args
+}
+
+function isPaginationResult(value: unknown): value is { continueCursor: string } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as any).page)
+    && typeof (value as any).continueCursor === 'string' && typeof (value as any).isDone === 'boolean'
 }
 
 interface Version { querySet: number, identity: number, ts: bigint }
@@ -415,7 +436,7 @@ export class TestBackend implements SocketHost {
     for (const m of message.modifications) {
       if (m.type === 'Add') {
         const udfPath = normalizeUdfPath(m.udfPath)
-        c.queries.set(m.queryId, { udfPath, args: jsonToConvex(m.args?.[0] ?? {}) })
+        c.queries.set(m.queryId, { udfPath, args: jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null })
         wait = Math.max(wait, this.latencyOf(udfPath))
       }
       else if (m.type === 'Remove') {
@@ -519,14 +540,17 @@ export class TestBackend implements SocketHost {
       let key: string
       let modification: object
       try {
-        const value = convexToJson(await this.call(c, 'query', query.udfPath, query.args) as Value)
+        const result = await this.call(c, 'query', query.udfPath, argsWithJournal(query))
+        if (query.journal === null && isPaginationResult(result))
+          query.journal = JSON.stringify({ endCursor: result.continueCursor })
+        const value = convexToJson(result as Value)
         key = `ok:${JSON.stringify(value)}`
-        modification = { type: 'QueryUpdated', queryId, value, logLines: [], journal: null }
+        modification = { type: 'QueryUpdated', queryId, value, logLines: [], journal: query.journal }
       }
       catch (e) {
         const failure = this.failure(e)
         key = `error:${failure.message.replace(/\[Request ID: \w+\] /, '')}:${JSON.stringify(failure.errorData)}`
-        modification = { type: 'QueryFailed', queryId, errorMessage: failure.message, errorData: failure.errorData, logLines: [], journal: null }
+        modification = { type: 'QueryFailed', queryId, errorMessage: failure.message, errorData: failure.errorData, logLines: [], journal: query.journal }
       }
       // The query may have been removed while it ran.
       if (c.queries.get(queryId) === query && key !== query.last) {
