@@ -1,3 +1,4 @@
+import { paginationOptsValidator } from 'convex/server'
 import { v } from 'convex/values'
 import { internal } from './_generated/api'
 import { internalMutation, mutation, query } from './_generated/server'
@@ -6,6 +7,15 @@ import { internalMutation, mutation, query } from './_generated/server'
 export const list = query({
   args: { limit: v.optional(v.number()) },
   handler: async (ctx, { limit = 50 }) => (await ctx.db.query('messages').order('desc').take(limit)).reverse(),
+})
+
+/** The messages, newest first, a page at a time. */
+export const page = query({
+  args: { paginationOpts: paginationOptsValidator, author: v.optional(v.string()) },
+  handler: async (ctx, { paginationOpts, author }) => {
+    const all = ctx.db.query('messages').order('desc')
+    return await (author ? all.filter(q => q.eq(q.field('author'), author)) : all).paginate(paginationOpts)
+  },
 })
 
 /** Posts a message; returns its id. */
@@ -30,5 +40,14 @@ export const post = internalMutation({
   args: { author: v.string(), body: v.string() },
   handler: async (ctx, args) => {
     await ctx.db.insert('messages', args)
+  },
+})
+
+/** Deletes every message. */
+export const clear = mutation({
+  args: {},
+  handler: async (ctx) => {
+    for (const message of await ctx.db.query('messages').collect())
+      await ctx.db.delete(message._id)
   },
 })

@@ -1,12 +1,18 @@
-import type { ConvexClientOptions } from 'convex/browser'
+import type { AuthTokenFetcher, ConvexClientOptions } from 'convex/browser'
 import type { FunctionReference } from 'convex/server'
 import type { App } from 'vue'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
-import { ConvexClientKey } from './key'
+import { applyAuth, createConvexContext } from '../_internal/context'
+import { ConvexClientKey, ConvexContextKey } from './key'
 
 export { ConvexClientKey }
+
+/** Query results fetched during server-side rendering, by query and arguments. */
+export interface ConvexSsrState {
+  queries: Record<string, unknown>
+}
 
 /**
  * What the composables need from a client. A `ConvexClient` satisfies it, and so does a
@@ -17,10 +23,31 @@ export interface ConvexClientLike {
   action?: (action: FunctionReference<'action'>, args: any) => Promise<any>
   mutation?: (mutation: FunctionReference<'mutation'>, args: any, options?: any) => Promise<any>
   query?: (query: FunctionReference<'query'>, args: any) => Promise<any>
+  onUpdate?: (query: FunctionReference<'query'>, args: any, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
+  onPaginatedUpdate_experimental?: (query: FunctionReference<'query'>, args: any, options: { initialNumItems: number }, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
+  connectionState?: () => any
+  subscribeToConnectionState?: (callback: (state: any) => void) => () => void
+  setAuth?: (fetchToken: AuthTokenFetcher, onChange?: (isAuthenticated: boolean) => void) => void
+  close?: () => Promise<void>
+}
+
+interface CommonOptions {
+  /**
+   * Fetches the user's JWT (`({ forceRefreshToken }) => Promise<string | null>`), as for
+   * `client.setAuth`. `useConvexAuth()` then reports `isLoading` / `isAuthenticated`.
+   * @default undefined (signed out; call `useConvexAuth().setAuth()` later)
+   */
+  auth?: AuthTokenFetcher
+  /**
+   * Query results rendered on the server (`plugin.state` there, serialized into the page),
+   * so the first render in the browser shows them without a loading state.
+   * @default undefined
+   */
+  initialState?: ConvexSsrState
 }
 
 /** Options of {@link createConvexVue}: a deployment URL, or a client you made yourself. */
-export type CreateConvexVueOptions =
+export type CreateConvexVueOptions = CommonOptions & (
   | {
     /** Your deployment's URL, e.g. `import.meta.env.VITE_CONVEX_URL`. */
     url: string
@@ -33,11 +60,13 @@ export type CreateConvexVueOptions =
     client: ConvexClientLike
     url?: never
     clientOptions?: never
-  }
+  })
 
 /** The Vue plugin returned by {@link createConvexVue}. */
 export interface ConvexVuePlugin {
   install: (app: App) => void
+  /** After server-side rendering: the query results to serialize into the page for hydration. */
+  state: ConvexSsrState
 }
 
 /**
@@ -50,23 +79,29 @@ export interface ConvexVuePlugin {
  * app.use(createConvexVue({ url: import.meta.env.VITE_CONVEX_URL }))
  */
 export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugin {
-  const { url, client, clientOptions } = (options ?? {}) as { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
+  const { url, client, clientOptions, auth, initialState } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
   if (!client && typeof url !== 'string')
     throw usageError('createConvexVue', 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
+  const context = createConvexContext(initialState)
+
+  function createClient(app: App): ConvexClientLike {
+    if (client)
+      return client
+    if (!isBrowser)
+      return new ConvexHttpClient(url!) as unknown as ConvexClientLike
+    const created = new ConvexClient(url!, clientOptions)
+    app.onUnmount(() => void created.close())
+    return created as unknown as ConvexClientLike
+  }
 
   return {
+    state: context.ssr,
     install(app) {
-      if (client) {
-        app.provide(ConvexClientKey, client)
-        return
-      }
-      if (!isBrowser) {
-        app.provide(ConvexClientKey, new ConvexHttpClient(url!) as unknown as ConvexClientLike)
-        return
-      }
-      const created = new ConvexClient(url!, clientOptions)
-      app.provide(ConvexClientKey, created as unknown as ConvexClientLike)
-      app.onUnmount(() => void created.close())
+      const provided = createClient(app)
+      app.provide(ConvexClientKey, provided)
+      app.provide(ConvexContextKey, context)
+      if (auth)
+        applyAuth(provided, context, auth)
     },
   }
 }

@@ -6,31 +6,63 @@ import { renderToString } from 'vue/server-renderer'
 import { createConvexVue, useConvexClient } from '.'
 import { api } from '../../../docs/backend'
 import { useConvexAction } from '../useConvexAction'
+import { useConvexAuth } from '../useConvexAuth'
+import { useConvexConnectionState } from '../useConvexConnectionState'
+import { useConvexMutation } from '../useConvexMutation'
+import { useConvexPaginatedQuery } from '../useConvexPaginatedQuery'
+import { useConvexQuery } from '../useConvexQuery'
+
+function silence() {
+  const spies = (['log', 'info', 'warn', 'error'] as const).map(m => vi.spyOn(console, m))
+  return () => {
+    for (const spy of spies) {
+      expect(spy).not.toHaveBeenCalled()
+      spy.mockRestore()
+    }
+  }
+}
 
 describe('server-side rendering', () => {
-  it('renders components that use the composables without a socket or console output', async () => {
-    const log = vi.spyOn(console, 'log')
-    const warn = vi.spyOn(console, 'warn')
-    const error = vi.spyOn(console, 'error')
+  it('renders every composable with no socket and no console output', async () => {
+    const done = silence()
     const WebSocketSpy = vi.fn()
     vi.stubGlobal('WebSocket', WebSocketSpy)
     let client: unknown
     const App = defineComponent({
       setup() {
         client = useConvexClient()
-        const { status, pending, data } = useConvexAction(api.ai.generate)
-        return () => h('p', `${status.value} ${pending.value} ${data.value ?? 'none'}`)
+        const action = useConvexAction(api.ai.generate)
+        const mutation = useConvexMutation(api.messages.send)
+        const pages = useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 5 })
+        const { isWebSocketConnected } = useConvexConnectionState()
+        const { isAuthenticated } = useConvexAuth()
+        return () => h('p', [action.status.value, mutation.status.value, pages.status.value, String(isWebSocketConnected.value), String(isAuthenticated.value)].join(' '))
       },
     })
     const app = createSSRApp(App)
     app.use(createConvexVue({ url: 'https://happy-otter-123.convex.cloud' }))
     const html = await renderToString(app)
-    expect(html).toBe('<p>idle false none</p>')
+    expect(html).toBe('<p>idle idle LoadingFirstPage false false</p>')
     expect(client).toBeInstanceOf(ConvexHttpClient)
     expect(WebSocketSpy).not.toHaveBeenCalled()
-    expect(log).not.toHaveBeenCalled()
-    expect(warn).not.toHaveBeenCalled()
-    expect(error).not.toHaveBeenCalled()
     vi.unstubAllGlobals()
+    done()
+  })
+
+  it('fetches queries once over HTTP, renders their result and keeps it for hydration', async () => {
+    const done = silence()
+    const http = { query: vi.fn(async (_ref: unknown, args: { name: string }) => args.name.length) }
+    const App = defineComponent({
+      setup() {
+        const { data, status } = useConvexQuery(api.counter.get, { name: 'four' })
+        return () => h('p', `${status.value} ${data.value}`)
+      },
+    })
+    const plugin = createConvexVue({ client: http })
+    const app = createSSRApp(App).use(plugin)
+    expect(await renderToString(app)).toBe('<p>success 4</p>')
+    expect(http.query).toHaveBeenCalledTimes(1)
+    expect(JSON.parse(JSON.stringify(plugin.state))).toEqual({ queries: { 'counter:get:{"name":"four"}': 4 } })
+    done()
   })
 })

@@ -1,0 +1,53 @@
+// The plugin's shared state besides the client: auth status and server-rendered query results.
+import type { AuthTokenFetcher } from 'convex/browser'
+import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
+import { hasInjectionContext, inject, shallowReactive } from 'vue'
+import { ConvexContextKey } from '../useConvexClient/key'
+
+/** What the plugin shares besides the client: auth state and the SSR query results. */
+export interface ConvexContext {
+  /** Kept up to date by `useConvexAuth` and the `auth` option. */
+  auth: { isLoading: boolean, isAuthenticated: boolean, fetchToken: AuthTokenFetcher | null }
+  /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
+  ssr: ConvexSsrState
+}
+
+/** A fresh context: signed out, nothing fetched. */
+export function createConvexContext(initialState?: ConvexSsrState): ConvexContext {
+  return {
+    auth: shallowReactive({ isLoading: false, isAuthenticated: false, fetchToken: null as AuthTokenFetcher | null }),
+    ssr: { queries: { ...initialState?.queries } },
+  }
+}
+
+/**
+ * Starts the client's token flow and mirrors it into `context.auth`: loading until the server
+ * confirmed (or refused) the token.
+ */
+export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
+  const auth = context.auth
+  auth.fetchToken = fetchToken
+  if (!fetchToken) {
+    ;(client as any).client?.clearAuth?.()
+    auth.isLoading = false
+    auth.isAuthenticated = false
+    return
+  }
+  if (typeof client.setAuth !== 'function') {
+    // An HTTP client (server-side rendering) has no token flow to wait for.
+    auth.isLoading = false
+    return
+  }
+  auth.isLoading = true
+  client.setAuth(fetchToken, (isAuthenticated: boolean) => {
+    if (auth.fetchToken !== fetchToken)
+      return // replaced meanwhile
+    auth.isAuthenticated = isAuthenticated
+    auth.isLoading = false
+  })
+}
+
+/** The plugin's context, or `null` where no plugin was installed. */
+export function injectContext(): ConvexContext | null {
+  return hasInjectionContext() ? inject(ConvexContextKey, null) : null
+}

@@ -1,0 +1,63 @@
+import type { TestConvex } from '@vueuse-convex/testing'
+import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { useConvexAuth } from '.'
+import { api, modules, schema } from '../../../docs/backend'
+import { useSetup } from '../_test'
+import { createConvexVue } from '../useConvexClient'
+import { useConvexQuery } from '../useConvexQuery'
+
+let convex: TestConvex
+beforeEach(() => {
+  convex = createTestConvex({ schema, modules })
+})
+afterEach(() => convex.close())
+
+describe('useConvexAuth', () => {
+  it('is signed out and not loading without a token fetcher', () => {
+    const { result } = useSetup(() => useConvexAuth(), [convex])
+    expect(result.isLoading.value).toBe(false)
+    expect(result.isAuthenticated.value).toBe(false)
+  })
+
+  it('signs in through the plugin\'s auth option: loading, then authenticated, and queries see the user', async () => {
+    const fetchToken = vi.fn(async () => createTestToken({ sub: 'user_9', name: 'Grace' }))
+    const plugin = createConvexVue({ client: convex.client, auth: fetchToken })
+    const { result } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [plugin])
+    expect(result.auth.isLoading.value).toBe(true)
+    await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true))
+    expect(result.auth.isLoading.value).toBe(false)
+    await vi.waitFor(() => expect(result.me.data.value).toEqual({ subject: 'user_9', name: 'Grace' }))
+    expect(fetchToken).toHaveBeenCalledWith({ forceRefreshToken: false })
+  })
+
+  it('shares its state between components, and signs out with clearAuth', async () => {
+    const a = useSetup(() => useConvexAuth(), [convex])
+    const { result: b } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [convex])
+    a.result.setAuth(async () => createTestToken({ sub: 'user_1' }))
+    // Each useSetup is its own app here; within one app the state is shared.
+    await vi.waitFor(() => expect(a.result.isAuthenticated.value).toBe(true))
+    await vi.waitFor(() => expect(b.me.data.value).toEqual({ subject: 'user_1', name: null }))
+    a.result.clearAuth()
+    expect(a.result.isAuthenticated.value).toBe(false)
+    await vi.waitFor(() => expect(b.me.data.value).toBeNull())
+  })
+
+  it('reports a refused token as signed out, and never puts the token in an error', async () => {
+    const token = createTestToken({ sub: 'u', expiresIn: -60 })
+    const errors: string[] = []
+    const error = vi.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')))
+    const { result } = useSetup(() => useConvexAuth(), [convex])
+    result.setAuth(async () => token)
+    expect(result.isLoading.value).toBe(true)
+    await vi.waitFor(() => expect(result.isLoading.value).toBe(false))
+    expect(result.isAuthenticated.value).toBe(false)
+    expect(errors.join('\n')).not.toContain(token)
+    error.mockRestore()
+  })
+
+  it('says what setAuth expects', () => {
+    const { result } = useSetup(() => useConvexAuth(), [convex])
+    expect(() => result.setAuth('token' as any)).toThrowError(/setAuth\(\) takes a function/)
+  })
+})

@@ -1,0 +1,165 @@
+import type { TestConvex } from '@vueuse-convex/testing'
+import { createTestConvex } from '@vueuse-convex/testing'
+import { ConvexError } from 'convex/values'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { effectScope, nextTick, shallowRef } from 'vue'
+import { useConvexQuery } from '.'
+import { api, modules, schema } from '../../../docs/backend'
+import { useSetup } from '../_test'
+import { createConvexVue } from '../useConvexClient'
+
+let convex: TestConvex
+beforeEach(() => {
+  convex = createTestConvex({ schema, modules })
+})
+afterEach(async () => {
+  await convex.close()
+  expect(convex.backend.internalErrors).toEqual([])
+})
+
+describe('useConvexQuery', () => {
+  it('goes from pending to the live result, and follows later writes', async () => {
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: 'a' }), [convex])
+    expect(result.status.value).toBe('pending')
+    expect(result.pending.value).toBe(true)
+    expect(result.data.value).toBeUndefined()
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    expect(result.status.value).toBe('success')
+    await convex.client.mutation(api.counter.increment, { name: 'a', by: 5 })
+    await vi.waitFor(() => expect(result.data.value).toBe(5))
+  })
+
+  it('is awaitable: resolves once the first result is there', async () => {
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'b', value: 3 }))
+    const scope = effectScope()
+    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'b' }, { client: convex.client }))!
+    const { data } = await query
+    expect(data.value).toBe(3)
+    scope.stop()
+  })
+
+  it('re-subscribes when the arguments change, and not when they are merely equal', async () => {
+    const onUpdate = vi.spyOn(convex.client, 'onUpdate')
+    const args = shallowRef({ name: 'x' })
+    await convex.client.mutation(api.counter.increment, { name: 'y', by: 2 })
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, args), [convex])
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    args.value = { name: 'x' }
+    await nextTick()
+    expect(onUpdate).toHaveBeenCalledTimes(1)
+    args.value = { name: 'y' }
+    await nextTick()
+    expect(result.status.value).toBe('pending')
+    expect(result.data.value).toBeUndefined()
+    await vi.waitFor(() => expect(result.data.value).toBe(2))
+    expect(onUpdate).toHaveBeenCalledTimes(2)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(1)
+  })
+
+  it('keeps the previous result while new arguments load with keepPreviousData', async () => {
+    await convex.client.mutation(api.counter.increment, { name: 'p', by: 1 })
+    convex.backend.setLatency(50)
+    const name = shallowRef('p')
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, () => ({ name: name.value }), { keepPreviousData: true }), [convex])
+    await vi.waitFor(() => expect(result.data.value).toBe(1))
+    name.value = 'q'
+    await nextTick()
+    expect(result.data.value).toBe(1)
+    expect(result.isStale.value).toBe(true)
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    expect(result.isStale.value).toBe(false)
+  })
+
+  it('is idle and unsubscribed while skipped', async () => {
+    const enabled = shallowRef(false)
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, () => (enabled.value ? { name: 's' } : 'skip')), [convex])
+    expect(result.status.value).toBe('idle')
+    expect(result.pending.value).toBe(false)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
+    enabled.value = true
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    enabled.value = false
+    await nextTick()
+    expect(result.status.value).toBe('idle')
+    expect(result.data.value).toBeUndefined()
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
+  })
+
+  it('shares one server subscription between components, and renders a cached result at once', async () => {
+    const first = useSetup(() => useConvexQuery(api.messages.list, {}), [convex])
+    await vi.waitFor(() => expect(first.result.data.value).toEqual([]))
+    const second = useSetup(() => useConvexQuery(api.messages.list, {}), [convex])
+    // No loading flash: the client already holds this result.
+    expect(second.result.status.value).toBe('success')
+    expect(second.result.data.value).toEqual([])
+    const third = useSetup(() => useConvexQuery(api.messages.list, {}), [convex])
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(1)
+    first.unmount()
+    second.unmount()
+    third.unmount()
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
+  })
+
+  it('reports a failing query as an error with its ConvexError data, and recovers', async () => {
+    convex.backend.failNext(api.counter.get, new ConvexError({ code: 'forbidden' }))
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: 'e' }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('error'))
+    expect(result.error.value).toBeInstanceOf(ConvexError)
+    expect((result.error.value as ConvexError<{ code: string }>).data.code).toBe('forbidden')
+    await convex.client.mutation(api.counter.increment, { name: 'e' })
+    await vi.waitFor(() => expect(result.data.value).toBe(1))
+    expect(result.error.value).toBeNull()
+  })
+
+  it('awaiting a failing query rejects with its error', async () => {
+    convex.backend.failNext(api.counter.get, new ConvexError('nope'))
+    const scope = effectScope()
+    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'r' }, { client: convex.client }))!
+    await expect(query).rejects.toBeInstanceOf(ConvexError)
+    scope.stop()
+  })
+
+  it('turns arguments Convex cannot send into an error that names the composable', async () => {
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: (() => 1) as any }), [convex])
+    expect(result.status.value).toBe('error')
+    expect(result.error.value?.message).toMatch(/useConvexQuery\(\): the arguments of "counter:get" cannot be sent/)
+  })
+
+  it('resumes with fresh data after the connection drops', async () => {
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: 'd' }), [convex])
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    convex.backend.setOnline(false)
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'd', value: 9 }))
+    convex.backend.setOnline(true)
+    await vi.waitFor(() => expect(result.data.value).toBe(9), { timeout: 5000 })
+  })
+
+  it('stops listening when the component unmounts', async () => {
+    const { result, unmount } = useSetup(() => useConvexQuery(api.counter.get, { name: 'u' }), [convex])
+    await vi.waitFor(() => expect(result.data.value).toBe(0))
+    unmount()
+    await convex.client.mutation(api.counter.increment, { name: 'u' })
+    await convex.flush()
+    expect(result.data.value).toBe(0)
+    expect(convex.backend.subscriptionCount).toBe(0)
+  })
+})
+
+describe('useConvexQuery hydration', () => {
+  it('shows the server-rendered result at once, then the live one', async () => {
+    const plugin = createConvexVue({
+      client: convex.client,
+      initialState: { queries: { 'counter:get:{"name":"h"}': 5 } },
+    })
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'h', value: 6 }))
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: 'h' }), [plugin])
+    expect(result.status.value).toBe('success')
+    expect(result.data.value).toBe(5)
+    await vi.waitFor(() => expect(result.data.value).toBe(6))
+  })
+})

@@ -1,0 +1,219 @@
+import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import type { Value } from 'convex/values'
+import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ConvexClientLike } from '../useConvexClient'
+import { tryOnScopeDispose } from '@vueuse/core'
+import { convexToJson } from 'convex/values'
+import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
+import { functionName, isBrowser, resolveClient, usageError } from '../_internal'
+import { injectContext } from '../_internal/context'
+
+/** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
+export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
+
+/** Arguments of a query, or `'skip'` to not subscribe (yet). */
+export type QueryArgsOrSkip<Query extends FunctionReference<'query'>> = FunctionArgs<Query> | 'skip'
+
+/** Options of {@link useConvexQuery}. */
+export interface UseConvexQueryOptions {
+  /**
+   * The client to subscribe with, instead of the provided one.
+   * @default the client provided by `createConvexVue` or `provideConvexClient`
+   */
+  client?: ConvexClientLike
+  /**
+   * While new arguments load, keep showing the result for the previous ones (`isStale` is
+   * then `true`) instead of `undefined`.
+   * @default false
+   */
+  keepPreviousData?: boolean
+}
+
+/** What {@link useConvexQuery} returns; `await` it to wait for the first result. */
+export interface UseConvexQueryReturn<Query extends FunctionReference<'query'>> extends PromiseLike<UseConvexQueryState<Query>> {}
+
+/** The refs of {@link useConvexQuery}. */
+export interface UseConvexQueryState<Query extends FunctionReference<'query'>> {
+  /** The latest result, live; `undefined` until the first one arrives. */
+  data: Readonly<ShallowRef<FunctionReturnType<Query> | undefined>>
+  /** The query's error, `null` otherwise. `data` keeps the last result meanwhile. */
+  error: Readonly<ShallowRef<Error | null>>
+  /** `'idle'` (skipped), `'pending'` (no result yet), `'success'` or `'error'`. */
+  status: ComputedRef<QueryStatus>
+  /** `true` exactly while `status` is `'pending'`. */
+  pending: ComputedRef<boolean>
+  /** `true` while `data` is the previous arguments' result (`keepPreviousData`). */
+  isStale: ComputedRef<boolean>
+}
+
+type ArgsParameter<Query extends FunctionReference<'query'>> = {} extends FunctionArgs<Query>
+  ? [args?: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
+  : [args: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
+
+/**
+ * Subscribes to a Convex query: `data` updates live whenever the result changes on the server.
+ * Changing the arguments re-subscribes (equal arguments do not), `'skip'` unsubscribes, and
+ * the subscription ends with the component. Components with the same query and arguments
+ * share one subscription.
+ *
+ * @param query A reference such as `api.messages.list` (or a shallowRef / getter of one).
+ * @param args Its arguments, a ref or getter of them, or `'skip'`.
+ * @param options See {@link UseConvexQueryOptions}.
+ * @example
+ * const { data: messages } = useConvexQuery(api.messages.list, { limit: 20 })
+ */
+export function useConvexQuery<Query extends FunctionReference<'query'>>(
+  query: MaybeRefOrGetter<Query>,
+  ...[args, options = {}]: ArgsParameter<Query>
+): UseConvexQueryState<Query> & UseConvexQueryReturn<Query> {
+  const NAME = 'useConvexQuery'
+  const { keepPreviousData = false } = options
+  const client = resolveClient(NAME, options.client)
+  const context = injectContext()
+  const live = isBrowser && typeof client.onUpdate === 'function'
+  if (!live && typeof client.query !== 'function')
+    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+
+  type Result = FunctionReturnType<Query>
+  const data = shallowRef<Result>()
+  const error = shallowRef<Error | null>(null)
+  const state = shallowRef<QueryStatus>('pending')
+  const isStale = shallowRef(false)
+  let unsubscribe: (() => void) | undefined
+  let waiters: Array<() => void> = []
+
+  const status = computed(() => state.value)
+  const pending = computed(() => state.value === 'pending')
+
+  function settle(next: QueryStatus) {
+    state.value = next
+    if (next !== 'pending') {
+      const done = waiters
+      waiters = []
+      done.forEach(w => w())
+    }
+  }
+
+  function onValue(value: Result) {
+    data.value = value
+    error.value = null
+    isStale.value = false
+    settle('success')
+  }
+
+  function onError(e: Error) {
+    error.value = e
+    isStale.value = false
+    settle('error')
+  }
+
+  /** What to subscribe to: `null` when skipped; a thrown error when the input is unusable. */
+  const target = computed(() => {
+    const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined) ?? {}
+    if (a === 'skip')
+      return null
+    const reference = toValue(query)
+    const name = functionName(NAME, reference, 'api.messages.list')
+    try {
+      return { reference, args: a as FunctionArgs<Query>, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
+    }
+    catch (e) {
+      throw usageError(NAME, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
+    }
+  })
+
+  function stop() {
+    unsubscribe?.()
+    unsubscribe = undefined
+  }
+
+  function start(next: { reference: Query, args: FunctionArgs<Query>, key: string }) {
+    stop()
+    if (keepPreviousData && data.value !== undefined) {
+      isStale.value = true
+    }
+    else {
+      data.value = undefined
+      isStale.value = false
+    }
+    error.value = null
+    settle('pending')
+
+    if (!live) {
+      // Server-side rendering: one HTTP fetch, kept for hydration.
+      const fetched = client.query!(next.reference, next.args).then(
+        (value: Result) => {
+          if (context)
+            context.ssr.queries[next.key] = value
+          onValue(value)
+        },
+        onError,
+      )
+      if (getCurrentInstance())
+        onServerPrefetch(() => fetched)
+      return
+    }
+
+    const subscription = client.onUpdate!(next.reference, next.args, onValue, onError)
+    unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
+    // A result already in the client's cache (another component subscribed) renders at once.
+    try {
+      const cached = subscription?.getCurrentValue?.()
+      if (cached !== undefined)
+        return onValue(cached)
+    }
+    catch (e) {
+      return onError(e as Error)
+    }
+    const rendered = context?.ssr.queries
+    if (rendered && next.key in rendered)
+      onValue(rendered[next.key] as Result)
+  }
+
+  watch(
+    () => {
+      try {
+        return target.value
+      }
+      catch (e) {
+        return e as Error
+      }
+    },
+    (next, previous) => {
+      if (next instanceof Error) {
+        stop()
+        return onError(next)
+      }
+      if (next && previous && !(previous instanceof Error) && next.key === previous.key)
+        return
+      if (!next) {
+        stop()
+        data.value = undefined
+        error.value = null
+        isStale.value = false
+        return settle('idle')
+      }
+      start(next)
+    },
+    { immediate: true },
+  )
+
+  tryOnScopeDispose(stop)
+
+  const refs: UseConvexQueryState<Query> = { data, error, status, pending, isStale: computed(() => isStale.value) }
+  return {
+    ...refs,
+    then(onFulfilled, onRejected) {
+      const wait = state.value === 'pending'
+        ? new Promise<void>(resolve => waiters.push(resolve))
+        : Promise.resolve()
+      return wait
+        .then(() => {
+          if (state.value === 'error')
+            throw error.value
+          return refs
+        })
+        .then(onFulfilled, onRejected)
+    },
+  }
+}
