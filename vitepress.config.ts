@@ -9,7 +9,9 @@ const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const functionItems = functions.flatMap(pkg => pkg.functions.map(fn => ({
   text: fn.name,
   link: `/${pkg.package.split('/')[1]}/${fn.name}`,
+  category: fn.category,
 })))
+const categories = [...new Set(functionItems.map(f => f.category))]
 
 export default defineConfig({
   title: 'vueuse-convex',
@@ -29,7 +31,7 @@ export default defineConfig({
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/guide/' },
-      { text: 'Functions', link: functionItems[0]?.link ?? '/' },
+      { text: 'Functions', link: '/core/useConvexAction' },
     ],
     sidebar: [
       {
@@ -42,7 +44,10 @@ export default defineConfig({
           { text: 'Testing', link: '/guide/testing' },
         ],
       },
-      { text: 'Functions', items: functionItems },
+      ...categories.map(category => ({
+        text: category,
+        items: functionItems.filter(f => f.category === category).map(({ text, link }) => ({ text, link })),
+      })),
     ],
     outline: [2, 3],
     search: { provider: 'local' },

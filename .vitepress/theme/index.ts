@@ -26,6 +26,9 @@ export default {
     convex.backend.setLatency(api.ai.generate, 1200)
     convex.backend.setLatency(api.email.send, 600)
     convex.backend.setLatency(api.payments.process, 800)
+    convex.backend.setLatency(api.counter.increment, 700)
     app.use(convex)
+    // Lets the connection demo cut the in-memory network.
+    app.provide('vueuse-convex:demo-backend', convex.backend)
   },
 } satisfies Theme

@@ -43,6 +43,16 @@ export const post = internalMutation({
   },
 })
 
+/** Adds numbered messages until there are at least `count` (for demos). */
+export const seed = mutation({
+  args: { count: v.number() },
+  handler: async (ctx, { count }) => {
+    const existing = (await ctx.db.query('messages').take(count)).length
+    for (let i = existing + 1; i <= count; i++)
+      await ctx.db.insert('messages', { author: 'seed', body: `message ${i}` })
+  },
+})
+
 /** Deletes every message. */
 export const clear = mutation({
   args: {},

@@ -104,6 +104,77 @@ describe('useConvexClient demo', () => {
   })
 })
 
+describe('useConvexQuery demo', () => {
+  it('shows a posted message live, and goes idle when skipped', async () => {
+    await open('/core/useConvexQuery')
+    await expect.poll(() => status('query-status').textContent(), { timeout: 10_000 }).toBe('success')
+    await page.getByLabel('Message').fill('hello from the browser')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await expect.poll(() => page.getByTestId('messages').textContent(), { timeout: 10_000 }).toContain('you: hello from the browser')
+    await page.getByTestId('pause').check()
+    expect(await status('query-status').textContent()).toBe('idle')
+    await page.getByTestId('pause').uncheck()
+    await expect.poll(() => page.getByTestId('messages').textContent(), { timeout: 10_000 }).toContain('hello from the browser')
+  })
+})
+
+describe('useConvexMutation demo', () => {
+  it('shows the optimistic count before the server answers', async () => {
+    await open('/core/useConvexMutation')
+    await expect.poll(() => page.getByTestId('count').textContent(), { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('increment').click()
+    expect(await status('mutation-status').textContent()).toBe('pending')
+    expect(await page.getByTestId('count').textContent()).toBe('1')
+    await expect.poll(() => status('mutation-status').textContent(), { timeout: 10_000 }).toBe('success')
+    expect(await page.getByTestId('count').textContent()).toBe('1')
+  })
+})
+
+describe('useConvexPaginatedQuery demo', () => {
+  it('loads pages on demand until exhausted, and the first page stays live', async () => {
+    await open('/core/useConvexPaginatedQuery')
+    const items = page.getByTestId('pages').locator('li')
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toBe('CanLoadMore')
+    expect(await items.count()).toBe(3)
+    await page.getByTestId('more').click()
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(6)
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toBe('CanLoadMore')
+    await page.getByTestId('more').click()
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toBe('Exhausted')
+    expect(await items.count()).toBe(8)
+    expect(await items.last().textContent()).toContain('message 1')
+    await page.getByTestId('add').click()
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(9)
+    expect(await items.first().textContent()).toContain('new at')
+  })
+})
+
+describe('useConvexConnectionState demo', () => {
+  it('shows the connection drop and the reconnect', async () => {
+    await open('/core/useConvexConnectionState')
+    await expect.poll(() => page.getByTestId('connected').textContent(), { timeout: 10_000 }).toBe('true')
+    await page.getByTestId('slow').click()
+    await expect.poll(() => page.getByTestId('inflight').textContent()).toBe('1')
+    await expect.poll(() => page.getByTestId('inflight').textContent(), { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('offline').click()
+    await expect.poll(() => page.getByTestId('connected').textContent()).toBe('false')
+    await page.getByTestId('online').click()
+    await expect.poll(() => page.getByTestId('connected').textContent(), { timeout: 15_000 }).toBe('true')
+  })
+})
+
+describe('useConvexAuth demo', () => {
+  it('signs in and out, and the server sees the user', async () => {
+    await open('/core/useConvexAuth')
+    await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('signed out')
+    await page.getByTestId('sign-in').click()
+    await expect.poll(() => page.getByTestId('authenticated').textContent(), { timeout: 10_000 }).toBe('true')
+    await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('Ada Lovelace')
+    await page.getByTestId('sign-out').click()
+    await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('signed out')
+  })
+})
+
 describe('every page', () => {
   const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/testing', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
   it.each(pages)('%s renders without errors', async (path) => {
