@@ -74,6 +74,9 @@ interface Version { querySet: number, identity: number, ts: bigint }
 
 type Failure = { message: string, errorData?: JSONValue }
 
+/** Convex's limit on the size of a function's arguments. */
+export const MAX_ARGS_BYTES = 16 * 1024 * 1024
+
 /** Read-only syscalls: every other one may change what a query returns. */
 const READ_OPS = new Set([
   '1.0/get',
@@ -583,6 +586,10 @@ export class TestBackend implements SocketHost {
 
   /** Runs a function as the connection's identity, unless a failure was injected for it. */
   private call(c: Connection, kind: 'query' | 'mutation' | 'action', udfPath: string, args: Value): Promise<unknown> {
+    // Checked for the calls a client sends once; query re-runs reuse arguments already accepted.
+    const size = kind === 'query' ? 0 : JSON.stringify(convexToJson(args)).length
+    if (size > MAX_ARGS_BYTES)
+      return Promise.reject(new Error(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`))
     const injected = this.failures.get(udfPath)
     if (injected?.length) {
       const error = injected.shift()
@@ -615,7 +622,9 @@ export class TestBackend implements SocketHost {
     // Argument validation reads as on a deployment; other errors as "Uncaught Error: ...".
     const text = message.startsWith('Validator error: ')
       ? `ArgumentValidationError: ${message.slice('Validator error: '.length)}`
-      : `Uncaught ${e instanceof Error ? e.name : 'Error'}: ${message}`
+      : message.startsWith('ArgumentsTooLarge: ')
+        ? message
+        : `Uncaught ${e instanceof Error ? e.name : 'Error'}: ${message}`
     return { message: prefix + text }
   }
 }
