@@ -1,7 +1,7 @@
 import type { FunctionReference } from 'convex/server'
 import type { ConvexClientLike } from '../useConvexClient'
 import { getFunctionName } from 'convex/server'
-import { hasInjectionContext, inject } from 'vue'
+import { hasInjectionContext, inject, isRef } from 'vue'
 import { ConvexClientKey } from '../useConvexClient/key'
 
 /** Unique brand for errors raised by vueuse-convex itself (not by Convex). */
@@ -59,5 +59,66 @@ export function functionName(
   )
 }
 
+/**
+ * Checks a reference given as a plain value at once (setup fails fast); a ref or getter is
+ * checked whenever it is read.
+ */
+export function checkPlainReference(caller: string, reference: unknown, example: string): void {
+  if (typeof reference !== 'function' && !isRef(reference))
+    functionName(caller, reference as FunctionReference<any, any>, example)
+}
+
 /** A reasonable `true` on the client, `false` during server-side rendering. */
 export const isBrowser = typeof window !== 'undefined' && typeof document !== 'undefined'
+
+/** Listeners told when a client's `close()` is called, by client. */
+const closeListeners = new WeakMap<object, Set<() => void>>()
+
+/**
+ * Calls `listener` when `client.close()` is called: the Convex client never settles requests
+ * in flight once closed, so callers must stop waiting. Returns a function that stops listening.
+ */
+export function onClientClose(client: ConvexClientLike, listener: () => void): () => void {
+  if (typeof client.close !== 'function')
+    return () => {}
+  let listeners = closeListeners.get(client)
+  if (!listeners) {
+    const all = new Set<() => void>()
+    listeners = all
+    closeListeners.set(client, all)
+    const close = client.close
+    client.close = function (this: unknown, ...args: unknown[]) {
+      all.forEach(l => l())
+      return (close as (...a: unknown[]) => Promise<void>).apply(this, args)
+    }
+  }
+  listeners.add(listener)
+  return () => listeners.delete(listener)
+}
+
+/**
+ * The path of the first circular reference in `value` (e.g. `.a.b`), or `null`. Convex values
+ * are trees; the client would otherwise fail with "Maximum call stack size exceeded".
+ */
+export function findCycle(value: unknown, path = '', ancestors = new Set<object>()): string | null {
+  if (typeof value !== 'object' || value === null)
+    return null
+  if (ancestors.has(value))
+    return path || '(the arguments themselves)'
+  ancestors.add(value)
+  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
+  for (const [key, child] of entries) {
+    const found = findCycle(child, path + key, ancestors)
+    if (found)
+      return found
+  }
+  ancestors.delete(value)
+  return null
+}
+
+/** Throws a clear error for arguments that cannot be sent (today: circular references). */
+export function assertSendable(caller: string, name: string, args: unknown): void {
+  const cycle = findCycle(args)
+  if (cycle)
+    throw usageError(caller, `the arguments of "${name}" contain a circular reference at ${cycle}; Convex values must be trees (no object may contain itself).`)
+}

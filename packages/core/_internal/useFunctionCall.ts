@@ -4,8 +4,8 @@ import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
-import { computed, isRef, shallowRef, toValue } from 'vue'
-import { functionName } from '.'
+import { computed, shallowRef, toValue } from 'vue'
+import { assertSendable, checkPlainReference, functionName, onClientClose, usageError } from '.'
 import { withTimeout } from './timeout'
 
 /** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
@@ -71,12 +71,11 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   example: string,
   reference: MaybeRefOrGetter<Fn>,
   options: FunctionCallOptions<Fn>,
+  client: ConvexClientLike,
   invoke: (reference: Fn, args: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>,
 ): FunctionCallState<Fn> {
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
-  // A plain reference is checked now, a ref or getter on each call.
-  if (typeof reference !== 'function' && !isRef(reference))
-    functionName(caller, reference, example)
+  checkPlainReference(caller, reference, example)
 
   type Result = FunctionReturnType<Fn>
   type Args = FunctionArgs<Fn>
@@ -90,14 +89,25 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     async (args) => {
       if (args === INVALIDATE)
         return undefined
+      let stopListening = () => {}
       try {
         const fn = toValue(reference)
         const name = functionName(caller, fn, example)
-        const call = invoke(fn, args)
+        assertSendable(caller, name, args)
+        if ((client as { closed?: boolean }).closed)
+          throw usageError(caller, `cannot call "${name}": the Convex client is closed.`)
+        // A closed client never settles what is in flight: stop waiting when it closes.
+        const closed = new Promise<never>((_, reject) => {
+          stopListening = onClientClose(client, () => reject(usageError(caller, `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
+        })
+        const call = Promise.race([invoke(fn, args), closed])
         return await (timeout > 0 ? withTimeout(call, timeout, `${caller}: "${name}"`) : call)
       }
       catch (e) {
         throw new Failure(e as Error)
+      }
+      finally {
+        stopListening()
       }
     },
     undefined,

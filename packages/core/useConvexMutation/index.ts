@@ -63,7 +63,7 @@ export function useConvexMutation<Mutation extends FunctionReference<'mutation'>
     throw usageError(NAME, 'the client has no mutation() method. Pass a ConvexClient or ConvexHttpClient.')
   let optimisticUpdate = options.optimisticUpdate
 
-  const state = useFunctionCall(NAME, 'api.messages.send', mutation, options, (fn, args) =>
+  const state = useFunctionCall(NAME, 'api.messages.send', mutation, options, client, (fn, args) =>
     optimisticUpdate
       ? client.mutation!(fn, args, { optimisticUpdate })
       : client.mutation!(fn, args))

@@ -6,7 +6,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { convexToJson } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { functionName, isBrowser, resolveClient, usageError } from '../_internal'
+import { assertSendable, checkPlainReference, functionName, isBrowser, resolveClient, usageError } from '../_internal'
 
 /** A query that takes `paginationOpts` and returns a page: `.paginate(paginationOpts)`. */
 export type PaginatedQueryReference = FunctionReference<'query', 'public', { paginationOpts: PaginationOptions }, PaginationResult<any>>
@@ -62,6 +62,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   const { initialNumItems } = options ?? ({} as UseConvexPaginatedQueryOptions)
   if (!Number.isInteger(initialNumItems) || initialNumItems <= 0)
     throw usageError(NAME, `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
+  checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveClient(NAME, options.client)
   const live = isBrowser && typeof client.onPaginatedUpdate_experimental === 'function'
 
@@ -90,16 +91,33 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       return null
     const reference = toValue(query)
     const name = functionName(NAME, reference, 'api.messages.page')
-    return { reference, args: a, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
+    assertSendable(NAME, name, a)
+    try {
+      return { reference, args: a, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
+    }
+    catch (e) {
+      throw usageError(NAME, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
+    }
   })
 
-  watch(target, (next, previous) => {
-    if (next && previous && next.key === previous.key)
+  watch(() => {
+    try {
+      return target.value
+    }
+    catch (e) {
+      return e as Error
+    }
+  }, (next, previous) => {
+    if (next && previous && !(next instanceof Error) && !(previous instanceof Error) && next.key === previous.key)
       return
     stop()
     results.value = []
     error.value = null
     state.value = 'LoadingFirstPage'
+    if (next instanceof Error) {
+      error.value = next
+      return
+    }
     if (!next || !live)
       return // skipped, or server-side rendering: the first page loads in the browser
     const subscription = client.onPaginatedUpdate_experimental!(

@@ -5,7 +5,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { convexToJson } from 'convex/values'
 import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
-import { functionName, isBrowser, resolveClient, usageError } from '../_internal'
+import { assertSendable, checkPlainReference, functionName, isBrowser, resolveClient, usageError } from '../_internal'
 import { injectContext } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
@@ -68,6 +68,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
 ): UseConvexQueryState<Query> & UseConvexQueryReturn<Query> {
   const NAME = 'useConvexQuery'
   const { keepPreviousData = false } = options
+  checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveClient(NAME, options.client)
   const context = injectContext()
   const live = isBrowser && typeof client.onUpdate === 'function'
@@ -114,6 +115,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
       return null
     const reference = toValue(query)
     const name = functionName(NAME, reference, 'api.messages.list')
+    assertSendable(NAME, name, a)
     try {
       return { reference, args: a as FunctionArgs<Query>, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
     }
