@@ -42,6 +42,7 @@ export default defineConfig({
           { text: 'TypeScript', link: '/guide/typescript' },
           { text: 'SSR and Nuxt', link: '/guide/ssr' },
           { text: 'Testing', link: '/guide/testing' },
+          { text: 'Reliability', link: '/guide/reliability' },
         ],
       },
       ...categories.map(category => ({

@@ -16,7 +16,7 @@ export default defineConfig({
     environment: 'happy-dom',
     // Leak tests force garbage collection (WeakRef + gc()).
     execArgv: ['--expose-gc'],
-    include: ['packages/**/*.test.ts', 'docs/**/*.test.ts'],
+    include: ['packages/**/*.test.ts', 'docs/**/*.test.ts', 'test/**/*.test.ts'],
     typecheck: {
       enabled: true,
       include: ['packages/**/*.test-d.ts'],

@@ -19,6 +19,7 @@ import type * as email from "../email.js";
 import type * as files from "../files.js";
 import type * as messages from "../messages.js";
 import type * as payments from "../payments.js";
+import type * as reliability from "../reliability.js";
 import type * as users from "../users.js";
 
 /**
@@ -36,6 +37,7 @@ declare const fullApi: ApiFromModules<{
   files: typeof files;
   messages: typeof messages;
   payments: typeof payments;
+  reliability: typeof reliability;
   users: typeof users;
 }>;
 export declare const api: FilterApi<
