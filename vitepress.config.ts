@@ -17,7 +17,7 @@ export default defineConfig({
   title: 'vueuse-convex',
   description: 'Vue composables for Convex, in the style of VueUse',
   srcDir: '.',
-  srcExclude: ['README.md', '**/node_modules/**', 'bench/**', 'docs/convex/**', '.ci/**'],
+  srcExclude: ['README.md', '**/node_modules/**', 'bench/**', 'test/**', 'docs/convex/**', '.ci/**'],
   rewrites(id) {
     // packages/core/useConvexAction/index.md -> core/useConvexAction.md; docs/guide/x.md -> guide/x.md
     const fn = /^packages\/([^/]+)\/([^/]+)\/index\.md$/.exec(id)
@@ -43,6 +43,7 @@ export default defineConfig({
           { text: 'SSR and Nuxt', link: '/guide/ssr' },
           { text: 'Testing', link: '/guide/testing' },
           { text: 'Reliability', link: '/guide/reliability' },
+          { text: 'Performance', link: '/guide/performance' },
         ],
       },
       ...categories.map(category => ({

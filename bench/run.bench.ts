@@ -1,0 +1,280 @@
+// `npm run bench`: measures vueuse-convex against the raw Convex client and peer libraries,
+// in one run, and writes bench/results.json. Figures state their unit and number of runs.
+import type { App } from 'vue'
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+import process from 'node:process'
+import { join } from 'node:path'
+import * as core from '@vueuse-convex/core'
+import { createTestConvex } from '@vueuse-convex/testing'
+import { expect, it } from 'vitest'
+import { computed, createApp, defineComponent, effectScope, h, onUnmounted, ref, watch } from 'vue'
+import { api, modules, schema } from '../docs/backend'
+import { gzipBytes } from './size'
+
+const root = process.cwd() // npm run bench runs from the repository root
+const now = () => performance.now()
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const gc = () => (globalThis as { gc?: () => void }).gc?.()
+
+interface Row { figure: string, value: string, unit: string, goal: string, runs: string }
+const table: Row[] = []
+const results: Record<string, unknown> = {}
+
+function set(path: string, value: unknown) {
+  const keys = path.split('.')
+  let node = results as Record<string, any>
+  for (const key of keys.slice(0, -1)) node = node[key] ??= {}
+  node[keys.at(-1)!] = value
+}
+
+/** Interleaved A/B rounds, alternating which goes first to cancel drift; the median of B/A. */
+async function abRatio(rounds: number, a: () => Promise<number>, b: () => Promise<number>) {
+  await a()
+  await b() // warm-up
+  const ratios: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    let ta: number
+    let tb: number
+    if (i % 2) {
+      ta = await a()
+      tb = await b()
+    }
+    else {
+      tb = await b()
+      ta = await a()
+    }
+    ratios.push(tb / ta)
+  }
+  return median(ratios)
+}
+
+async function sizes() {
+  const exports = Object.keys(core).filter(k => typeof (core as Record<string, unknown>)[k] === 'function').sort()
+  for (const name of exports) {
+    const bytes = await gzipBytes('./packages/core/index.ts', name, root)
+    set(`size.${name}.gzip`, bytes)
+    table.push({ figure: `size: ${name}`, value: String(bytes), unit: 'bytes min+gzip', goal: 'small', runs: '1 build' })
+  }
+  const peers: Array<[string, string]> = [['convex-vue', 'useConvexMutation'], ['convex-vue', 'useConvexQuery'], ['@tanstack/vue-query', 'useMutation'], ['@tanstack/vue-query', 'useQuery']]
+  for (const [pkg, name] of peers) {
+    const bytes = await gzipBytes(pkg, name, root)
+    set(`size.peer.${pkg}.${name}.gzip`, bytes)
+    table.push({ figure: `size: ${pkg} ${name}`, value: String(bytes), unit: 'bytes min+gzip', goal: 'peer', runs: '1 build' })
+  }
+}
+
+async function overhead() {
+  const convex = createTestConvex({ schema, modules })
+  const { client } = convex
+  const N = 100
+  const ROUNDS = 15
+  const scope = effectScope()
+  const { action, mutation } = scope.run(() => ({
+    action: core.useConvexAction(api.ai.model, { client }),
+    mutation: core.useConvexMutation(api.counter.increment, { client }),
+  }))!
+
+  const time = async (fn: () => Promise<unknown>) => {
+    const t0 = now()
+    for (let i = 0; i < N; i++) await fn()
+    return now() - t0
+  }
+  const actionRatio = await abRatio(ROUNDS, () => time(() => client.action(api.ai.model, {})), () => time(() => action.execute()))
+  set('overhead.action.ratio', actionRatio)
+  table.push({ figure: 'overhead: useConvexAction.execute vs client.action', value: actionRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `${ROUNDS} rounds × ${N} calls` })
+
+  const mutationRatio = await abRatio(ROUNDS, () => time(() => client.mutation(api.counter.increment, { name: 'raw' })), () => time(() => mutation.execute({ name: 'ours' })))
+  set('overhead.mutation.ratio', mutationRatio)
+  table.push({ figure: 'overhead: useConvexMutation.execute vs client.mutation', value: mutationRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `${ROUNDS} rounds × ${N} calls` })
+
+  // A server-side write until the subscriber holds the new value.
+  let rawResolve: (() => void) | undefined
+  let rawTarget = -1
+  const stopRaw = client.onUpdate(api.counter.get, { name: 'q-raw' }, (v: number) => {
+    if (v === rawTarget)
+      rawResolve?.()
+  })
+  const query = scope.run(() => core.useConvexQuery(api.counter.get, { name: 'q-ours' }, { client }))!
+  await convex.flush()
+  let oursResolve: (() => void) | undefined
+  let oursTarget = -1
+  scope.run(() => watch(query.data, (v) => {
+    if (v === oursTarget)
+      oursResolve?.()
+  }, { flush: 'sync' }))
+  const bump = (name: string) => convex.backend.run(async (ctx: any) => {
+    const row = await ctx.db.query('counters').withIndex('by_name', (q: any) => q.eq('name', name)).unique()
+    if (row)
+      await ctx.db.patch(row._id, { value: row.value + 1 })
+    else
+      await ctx.db.insert('counters', { name, value: 1 })
+  })
+  let rawValue = 0
+  let oursValue = 0
+  const Q = 40
+  const rawUpdates = async () => {
+    const t0 = now()
+    for (let i = 0; i < Q; i++) {
+      rawTarget = ++rawValue
+      const seen = new Promise<void>((resolve) => { rawResolve = resolve })
+      await bump('q-raw')
+      await seen
+    }
+    return now() - t0
+  }
+  const ourUpdates = async () => {
+    const t0 = now()
+    for (let i = 0; i < Q; i++) {
+      oursTarget = ++oursValue
+      const seen = new Promise<void>((resolve) => { oursResolve = resolve })
+      await bump('q-ours')
+      await seen
+    }
+    return now() - t0
+  }
+  const queryRatio = await abRatio(9, rawUpdates, ourUpdates)
+  set('overhead.query.ratio', queryRatio)
+  table.push({ figure: 'overhead: write → useConvexQuery.data vs → onUpdate callback', value: queryRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `9 rounds × ${Q} updates` })
+  stopRaw()
+  scope.stop()
+  await convex.close()
+}
+
+async function fanoutAndLeaks() {
+  const convex = createTestConvex({ schema, modules })
+  const plugin = convex
+  const Child = defineComponent({
+    setup() {
+      const { data } = core.useConvexQuery(api.messages.list, {})
+      return () => h('i', data.value?.length ?? '')
+    },
+  })
+  const Parent = defineComponent({ setup: () => () => Array.from({ length: 1000 }, () => h(Child)) })
+  const app = createApp(Parent).use(plugin)
+  app.mount(document.createElement('div'))
+  await convex.flush()
+  set('fanout.subscriptions', convex.backend.subscriptionCount)
+  table.push({ figure: 'fan-out: 1,000 components, same query and args', value: String(convex.backend.subscriptionCount), unit: 'server subscriptions', goal: '1', runs: '1' })
+  app.unmount()
+
+  /** Heap growth over CYCLES mount/unmount cycles of `One`, after a warm-up and GC. */
+  const heapGrowth = async (One: ReturnType<typeof defineComponent>) => {
+    const cycle = () => {
+      const a: App = createApp(One).use(plugin)
+      a.mount(document.createElement('div'))
+      a.unmount()
+    }
+    for (let i = 0; i < 1000; i++) cycle() // warm-up: caches, JIT
+    await convex.flush()
+    for (let i = 0; i < 3; i++) gc()
+    const before = process.memoryUsage().heapUsed
+    for (let i = 0; i < CYCLES; i++) cycle()
+    await convex.flush()
+    for (let i = 0; i < 3; i++) gc()
+    return process.memoryUsage().heapUsed - before
+  }
+  const CYCLES = 10_000
+  const ours = await heapGrowth(defineComponent({
+    setup() {
+      const { data } = core.useConvexQuery(api.counter.get, { name: 'leak' })
+      const action = core.useConvexAction(api.ai.model)
+      return () => h('i', [data.value, action.status.value])
+    },
+  }))
+  const listeners = ((convex.client as unknown as { listeners: Set<unknown> }).listeners).size
+  set('leak.subscriptions', convex.backend.subscriptionCount)
+  set('leak.listeners', listeners)
+  set('leak.heapBytes', ours)
+  // The same subscription written by hand on the raw client, as the baseline.
+  const raw = await heapGrowth(defineComponent({
+    setup() {
+      const value = ref<number>()
+      const stop = convex.client.onUpdate(api.counter.get, { name: 'leak' }, (v: number) => { value.value = v })
+      onUnmounted(stop)
+      return () => h('i', [value.value])
+    },
+  }))
+  set('leak.heapBytesRawClient', raw)
+  table.push({ figure: `leaks: ${CYCLES.toLocaleString('en')} mount/unmount cycles`, value: String(convex.backend.subscriptionCount), unit: 'server subscriptions left', goal: '0', runs: '1' })
+  table.push({ figure: 'leaks: client listeners left', value: String(listeners), unit: 'listeners', goal: '0', runs: '1' })
+  table.push({ figure: 'leaks: heap growth after GC, useConvexQuery + Action', value: String(ours), unit: 'bytes (heapUsed delta)', goal: '≈ raw client', runs: '1' })
+  table.push({ figure: 'leaks: heap growth after GC, raw onUpdate by hand', value: String(raw), unit: 'bytes (heapUsed delta)', goal: 'baseline', runs: '1' })
+  await convex.close()
+}
+
+async function largeResults() {
+  const ROWS = 10_000
+  const UPDATES = 100
+  // A client double: the same onUpdate contract, driven directly, so only the Vue side is timed.
+  let deliver: (value: unknown) => void = () => {}
+  const client = { onUpdate: (_q: unknown, _a: unknown, cb: (v: unknown) => void) => { deliver = cb; return () => {} } }
+  const rows = (k: number) => Array.from({ length: ROWS }, (_, i) => ({ _id: `id${i}`, n: i + k, text: `row ${i}` }))
+  const payloads = Array.from({ length: UPDATES }, (_, k) => rows(k))
+
+  const run = (variant: 'ours' | 'deep') => {
+    const scope = effectScope()
+    const total = scope.run(() => {
+      let data: { value: Array<{ n: number }> | undefined }
+      if (variant === 'ours') {
+        data = core.useConvexQuery(api.messages.list, {}, { client }).data as never
+      }
+      else {
+        const deep = ref<Array<{ n: number }>>()
+        client.onUpdate(null, null, (v) => { deep.value = v as never })
+        data = deep
+      }
+      // What a template does: read every row.
+      return computed(() => data.value?.reduce((sum, row) => sum + row.n, 0) ?? 0)
+    })!
+    const t0 = now()
+    for (const payload of payloads) {
+      deliver(payload)
+      void total.value
+    }
+    const elapsed = now() - t0
+    scope.stop()
+    return elapsed
+  }
+  const ratios: number[] = []
+  run('ours')
+  run('deep')
+  for (let i = 0; i < 7; i++) {
+    const ours = run('ours')
+    const deep = run('deep')
+    ratios.push(ours / deep)
+  }
+  const ratio = median(ratios)
+  set('large.ratio', ratio)
+  table.push({ figure: `large results: ${ROWS.toLocaleString('en')} rows × ${UPDATES} updates, useConvexQuery vs deep ref`, value: ratio.toFixed(3), unit: 'ratio of medians (time to read each new value)', goal: '< 1', runs: '7 rounds' })
+}
+
+it('benchmarks', async () => {
+  const started = now()
+  await sizes()
+  await overhead()
+  await fanoutAndLeaks()
+  await largeResults()
+  results.machine = {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    seconds: Math.round((now() - started) / 1000),
+  }
+  results.units = {
+    'size.*.gzip': 'bytes, minified + gzip level 9, vue/convex/@vueuse external, tree-shaken (esbuild)',
+    'overhead.*.ratio': 'median over interleaved A/B rounds of (composable time / raw client time), through @vueuse-convex/testing with zero latency',
+    'fanout.subscriptions': 'query subscriptions on the wire',
+    'leak.*': 'left after unmounting; heapBytes is heapUsed after GC minus before, over 10,000 cycles (heapBytesRawClient: the same with a hand-written client.onUpdate, the baseline)',
+    'large.ratio': 'median of (useConvexQuery time / deep ref time) to deliver and read 100 updates of 10,000 rows',
+  }
+  writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  const widths = [58, 12, 30, 14, 22]
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' ')
+  const out = [line(['figure', 'value', 'unit', 'goal', 'runs']), ...table.map(r => line([r.figure, r.value, r.unit, r.goal, r.runs]))]
+  console.log(`\n${out.join('\n')}\n\nmachine: ${JSON.stringify(results.machine)}\nwritten: bench/results.json`)
+  expect(table.length).toBeGreaterThan(0)
+})

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+
+// `npm run bench`: one run of bench/run.bench.ts in happy-dom (the composables' browser path).
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@vueuse-convex/core': r('../packages/core/index.ts'),
+      '@vueuse-convex/testing': r('../packages/testing/index.ts'),
+    },
+  },
+  test: {
+    root: r('..'),
+    environment: 'happy-dom',
+    include: ['bench/run.bench.ts'],
+    execArgv: ['--expose-gc'],
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
+    server: { deps: { inline: ['convex-test'] } },
+    silent: false,
+  },
+})
