@@ -1,22 +1,15 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { shallowRef } from 'vue'
 import { useConvexPaginatedQuery } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { useSetup } from '../_test'
+import { api } from '../../../docs/backend'
+import { useSetup, useTestConvex } from '../_test'
 
-let convex: TestConvex
+const convex = useTestConvex()
 beforeEach(async () => {
-  convex = createTestConvex({ schema, modules })
   await convex.backend.run(async (ctx) => {
     for (let i = 1; i <= 7; i++)
       await ctx.db.insert('messages', { author: i % 2 ? 'odd' : 'even', body: `m${i}` })
   })
-})
-afterEach(async () => {
-  await convex.close()
-  expect(convex.backend.internalErrors).toEqual([])
 })
 
 const bodies = (items: Array<{ body: string }>) => items.map(m => m.body)
@@ -56,7 +49,9 @@ describe('useConvexPaginatedQuery', () => {
   })
 
   it('says what initialNumItems must be', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error too
     expect(() => useSetup(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 0 }), [convex]))
       .toThrowError(/initialNumItems must be a positive whole number/)
+    warn.mockRestore()
   })
 })
