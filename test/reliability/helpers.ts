@@ -1,8 +1,4 @@
 // Shared by the reliability tests: a seeded random source and a fresh in-memory backend.
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { afterEach, beforeEach, expect } from 'vitest'
-import { modules, schema } from '../../docs/backend'
 
 /** A deterministic pseudo-random generator (mulberry32): the same seed, the same schedule. */
 export function seeded(seed: number): () => number {
@@ -18,15 +14,4 @@ export function seeded(seed: number): () => number {
 
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
-/** A fresh backend per test, closed after it, with no internal error allowed. */
-export function useTestConvex(): { readonly current: TestConvex } {
-  const holder = {} as { current: TestConvex }
-  beforeEach(() => {
-    holder.current = createTestConvex({ schema, modules })
-  })
-  afterEach(async () => {
-    await holder.current.close()
-    expect(holder.current.backend.internalErrors).toEqual([])
-  })
-  return holder
-}
+export { useTestConvex } from '../../packages/core/_test'

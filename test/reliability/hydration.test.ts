@@ -11,7 +11,7 @@ describe('hydration', () => {
   it('adopts the server HTML and state, then goes live', async () => {
     const warn = vi.spyOn(console, 'warn')
     const error = vi.spyOn(console, 'error')
-    await convex.current.backend.run(ctx => ctx.db.insert('counters', { name: 'ssr', value: 4 }))
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'ssr', value: 4 }))
     const container = document.createElement('div')
     container.innerHTML = '<p>success 4</p>' // what renderToString produced on the server
     const statuses: string[] = []
@@ -23,11 +23,11 @@ describe('hydration', () => {
       },
     })
     createSSRApp(App)
-      .use(createConvexVue({ client: convex.current.client, initialState: { queries: { 'counter:get:{"name":"ssr"}': 4 } } }))
+      .use(createConvexVue({ client: convex.client, initialState: { queries: { 'counter:get:{"name":"ssr"}': 4 } } }))
       .mount(container)
     expect(statuses).toEqual(['success'])
     expect(container.innerHTML).toBe('<p>success 4</p>')
-    await convex.current.client.mutation(api.counter.increment, { name: 'ssr' })
+    await convex.client.mutation(api.counter.increment, { name: 'ssr' })
     await vi.waitFor(() => expect(container.innerHTML).toBe('<p>success 5</p>'))
     expect(warn).not.toHaveBeenCalled() // no hydration mismatch
     expect(error).not.toHaveBeenCalled()

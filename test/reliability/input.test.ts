@@ -36,44 +36,44 @@ describe('bad input', () => {
   ])('%s names itself when the reference is a string or undefined', (name, use) => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error
     for (const bad of ['messages:list', undefined]) {
-      expect(() => useSetup(() => use(bad), [convex.current]))
+      expect(() => useSetup(() => use(bad), [convex]))
         .toThrowError(new RegExp(`${name}\\(\\): expected a Convex function reference`))
     }
     warn.mockRestore()
   })
 
   it('reports a query passed to useConvexAction with the server\'s message (the type checker catches it first)', async () => {
-    const { result } = useSetup(() => useConvexAction(api.messages.list as any), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.messages.list as any), [convex])
     await expect(result.execute({})).rejects.toThrow(/is not an action/)
     expect(result.status.value).toBe('error')
   })
 
   it.each(unsendable)('useConvexAction rejects %s with a clear message and status error', async (_, make, message) => {
-    const { result } = useSetup(() => useConvexAction(api.reliability.roundTrip), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.reliability.roundTrip), [convex])
     await expect(result.execute({ value: make() as any })).rejects.toThrow(message)
     expect(result.status.value).toBe('error')
     expect(result.pending.value).toBe(false)
   })
 
   it.each(unsendable.slice(0, 5))('useConvexMutation rejects %s with a clear message and status error', async (_, make, message) => {
-    const { result } = useSetup(() => useConvexMutation(api.reliability.echoMutation), [convex.current])
+    const { result } = useSetup(() => useConvexMutation(api.reliability.echoMutation), [convex])
     await expect(result.execute({ value: make() as any, fail: false })).rejects.toThrow(message)
     expect(result.status.value).toBe('error')
   })
 
   it.each(unsendable.slice(0, 5))('useConvexQuery reports %s as an error without subscribing', async (_, make, message) => {
-    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: make() as any }), [convex.current])
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: make() as any }), [convex])
     expect(result.status.value).toBe('error')
     expect(result.error.value?.message).toMatch(new RegExp(message.source.replace('\\.value', '\\.name')))
-    await convex.current.flush()
-    expect(convex.current.backend.subscriptionCount).toBe(0)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
   })
 
   it('surfaces server validator failures with the server\'s message', async () => {
     const { result } = useSetup(() => ({
       action: useConvexAction(api.reliability.echo),
       query: useConvexQuery(api.counter.get, { name: 5 as any }),
-    }), [convex.current])
+    }), [convex])
     await expect(result.action.execute({ value: 'one' as any, delayMs: 0, fail: false })).rejects.toThrow(/ArgumentValidationError/)
     await vi.waitFor(() => expect(result.query.error.value?.message).toMatch(/ArgumentValidationError/))
   })

@@ -23,11 +23,11 @@ describe('lifecycle', () => {
   it('unmounting while an action and a mutation are pending: no warning, no write, no callback', async () => {
     const warn = vi.spyOn(console, 'warn')
     const onSuccess = vi.fn()
-    convex.current.backend.setLatency(30)
+    convex.backend.setLatency(30)
     const { result, unmount } = useSetup(() => ({
       action: useConvexAction(api.reliability.echo, { onSuccess }),
       mutation: useConvexMutation(api.counter.increment, { onSuccess }),
-    }), [convex.current])
+    }), [convex])
     const action = result.action.execute({ value: 7, delayMs: 0, fail: false })
     const mutation = result.mutation.execute({ name: 'unmount' })
     unmount()
@@ -42,8 +42,8 @@ describe('lifecycle', () => {
   })
 
   it('a stopped scope with a pending action, mutation and live query is garbage collected', async () => {
-    convex.current.backend.setLatency(20)
-    const client = convex.current.client
+    convex.backend.setLatency(20)
+    const client = convex.client
     let weak!: WeakRef<object>
     let settled: Promise<unknown>
     ;(() => {
@@ -62,24 +62,24 @@ describe('lifecycle', () => {
     })()
     await settled!
     settled = Promise.resolve()
-    await convex.current.flush()
+    await convex.flush()
     expect(await collected(weak)).toBe(true)
-    expect(convex.current.backend.subscriptionCount).toBe(0)
+    expect(convex.backend.subscriptionCount).toBe(0)
   })
 
   it('works in a plain effect scope, and stopping the scope unsubscribes', async () => {
     const scope = effectScope()
-    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'scope' }, { client: convex.current.client }))!
+    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'scope' }, { client: convex.client }))!
     await vi.waitFor(() => expect(query.data.value).toBe(0))
-    await convex.current.flush()
-    expect(convex.current.backend.subscriptionCount).toBe(1)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(1)
     scope.stop()
-    await convex.current.flush()
-    expect(convex.current.backend.subscriptionCount).toBe(0)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
   })
 
   it('works with no scope at all (nothing to dispose; the caller owns the lifetime)', async () => {
-    const action = useConvexAction(api.reliability.echo, { client: convex.current.client })
+    const action = useConvexAction(api.reliability.echo, { client: convex.client })
     await expect(action.execute({ value: 3, delayMs: 0, fail: false })).resolves.toBe(3)
     expect(action.status.value).toBe('success')
     await sleep(0)

@@ -78,15 +78,15 @@ describe('races (seeded)', () => {
   const convex = useTestConvex()
 
   it(`${CALLS} overlapping actions with random latency and failures: state is always the latest call's`, async () => {
-    const { result } = useSetup(() => useConvexAction(api.reliability.echo), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.reliability.echo), [convex])
     await hammer(result, (value, rand) => ({ value, delayMs: Math.floor(rand() * 12), fail: rand() < 0.3 }), 1)
   }, 60_000)
 
   it(`${CALLS} overlapping mutations with random latency and failures: state is always the latest call's`, async () => {
-    const { result } = useSetup(() => useConvexMutation(api.reliability.echoMutation), [convex.current])
+    const { result } = useSetup(() => useConvexMutation(api.reliability.echoMutation), [convex])
     const rand = seeded(99)
     await hammer(result, (value, r) => {
-      convex.current.backend.setLatency(api.reliability.echoMutation, Math.floor(rand() * 6))
+      convex.backend.setLatency(api.reliability.echoMutation, Math.floor(rand() * 6))
       return { value, fail: r() < 0.3 }
     }, 2)
   }, 60_000)

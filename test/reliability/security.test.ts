@@ -12,11 +12,11 @@ describe('security', () => {
   const convex = useTestConvex()
 
   it('a function that requires auth fails without an identity and succeeds with one', async () => {
-    const { result } = useSetup(() => useConvexAction(api.users.secret), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.users.secret), [convex])
     const denied = await result.execute().catch(e => e)
     expect(denied).toBeInstanceOf(ConvexError)
     expect(denied.data).toEqual({ code: 'unauthenticated', message: 'Sign in to see the secret.' })
-    convex.current.backend.setIdentity({ subject: 'user_7' })
+    convex.backend.setIdentity({ subject: 'user_7' })
     await expect(result.execute()).resolves.toBe('The secret for user_7 is 42.')
   })
 
@@ -50,7 +50,7 @@ describe('security', () => {
 
   it('passes ConvexError data from the server through untouched', async () => {
     const data = { code: 'quota', nested: { list: [1, 'two', null, true, { deep: 3.5 }] }, count: 10n, bytes: new Uint8Array([1, 2, 255]).buffer }
-    const { result } = useSetup(() => useConvexAction(api.reliability.failWith), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.reliability.failWith), [convex])
     const error = await result.execute({ data }).catch(e => e)
     expect(error).toBeInstanceOf(ConvexError)
     expect(error.data).toEqual(data)
@@ -58,7 +58,7 @@ describe('security', () => {
   })
 
   it('does not leak server stack traces in other errors', async () => {
-    const { result } = useSetup(() => useConvexAction(api.ai.crash), [convex.current])
+    const { result } = useSetup(() => useConvexAction(api.ai.crash), [convex])
     const error = await result.execute().catch(e => e)
     expect(error.message).toContain('The model crashed')
     expect(error.message).not.toMatch(/\n\s+at /) // no stack frames from the server

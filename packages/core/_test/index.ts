@@ -1,9 +1,34 @@
 // Helpers for the packages' own tests (not exported).
+import type { TestConvex } from '@vueuse-convex/testing'
 import type { App } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
-import { vi } from 'vitest'
+import { createTestConvex } from '@vueuse-convex/testing'
+import { afterEach, beforeEach, expect, vi } from 'vitest'
 import { createApp, defineComponent, h } from 'vue'
+import { modules, schema } from '../../../docs/backend'
 import { createConvexVue } from '../useConvexClient'
+
+/**
+ * A fresh in-memory backend (the docs' demo functions) for each test, closed after it, with
+ * no internal backend error allowed. The returned object always stands for the current one.
+ */
+export function useTestConvex(): TestConvex {
+  let current: TestConvex | undefined
+  beforeEach(() => {
+    current = createTestConvex({ schema, modules })
+  })
+  afterEach(async () => {
+    await current!.close()
+    expect(current!.backend.internalErrors).toEqual([])
+  })
+  return new Proxy({} as TestConvex, {
+    get: (_, key) => {
+      if (!current)
+        throw new Error('useTestConvex(): read it inside a test, not while the suite is collected')
+      return Reflect.get(current, key)
+    },
+  })
+}
 
 /** Mounts a throwaway component whose setup runs `setup`; returns its result and the app. */
 export function useSetup<T>(setup: () => T, plugins: Array<{ install: (app: App) => void }> = []): { result: T, app: App, unmount: () => void } {

@@ -1,12 +1,10 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
 import { makeFunctionReference } from 'convex/server'
 import { ConvexError } from 'convex/values'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { effectScope, nextTick, ref } from 'vue'
 import { useConvexAction } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { controlledClient, flushPromises, useSetup, withClient } from '../_test'
+import { api } from '../../../docs/backend'
+import { controlledClient, flushPromises, useSetup, useTestConvex, withClient } from '../_test'
 import { provideConvexClient } from '../useConvexClient'
 
 const generate = makeFunctionReference<'action', { prompt: string }, { text: string }>('ai:generate')
@@ -327,11 +325,7 @@ describe('useConvexAction (lifecycle)', () => {
 })
 
 describe('useConvexAction (through the real ConvexClient and @vueuse-convex/testing)', () => {
-  let convex: TestConvex
-  beforeEach(() => {
-    convex = createTestConvex({ schema, modules })
-  })
-  afterEach(() => convex.close())
+  const convex = useTestConvex()
 
   it('runs an action: idle → pending → success, with the typed result', async () => {
     convex.backend.setLatency(api.ai.generate, 30)

@@ -1,17 +1,12 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createTestToken } from '@vueuse-convex/testing'
+import { describe, expect, it, vi } from 'vitest'
 import { useConvexAuth } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { useSetup } from '../_test'
+import { api } from '../../../docs/backend'
+import { useSetup, useTestConvex } from '../_test'
 import { createConvexVue } from '../useConvexClient'
 import { useConvexQuery } from '../useConvexQuery'
 
-let convex: TestConvex
-beforeEach(() => {
-  convex = createTestConvex({ schema, modules })
-})
-afterEach(() => convex.close())
+const convex = useTestConvex()
 
 describe('useConvexAuth', () => {
   it('is signed out and not loading without a token fetcher', () => {

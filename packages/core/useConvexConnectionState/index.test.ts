@@ -1,15 +1,9 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useConvexConnectionState } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { useSetup, withClient } from '../_test'
+import { api } from '../../../docs/backend'
+import { useSetup, useTestConvex, withClient } from '../_test'
 
-let convex: TestConvex
-beforeEach(() => {
-  convex = createTestConvex({ schema, modules })
-})
-afterEach(() => convex.close())
+const convex = useTestConvex()
 
 describe('useConvexConnectionState', () => {
   it('follows the WebSocket as it connects, drops and reconnects', async () => {

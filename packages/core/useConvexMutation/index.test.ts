@@ -1,19 +1,10 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { useConvexMutation } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { controlledClient, useSetup, withClient } from '../_test'
+import { api } from '../../../docs/backend'
+import { controlledClient, useSetup, useTestConvex, withClient } from '../_test'
 import { useConvexQuery } from '../useConvexQuery'
 
-let convex: TestConvex
-beforeEach(() => {
-  convex = createTestConvex({ schema, modules })
-})
-afterEach(async () => {
-  await convex.close()
-  expect(convex.backend.internalErrors).toEqual([])
-})
+const convex = useTestConvex()
 
 describe('useConvexMutation', () => {
   it('runs a mutation: idle → pending → success, resolving after the client saw the write', async () => {

@@ -1,21 +1,12 @@
-import type { TestConvex } from '@vueuse-convex/testing'
-import { createTestConvex } from '@vueuse-convex/testing'
 import { ConvexError } from 'convex/values'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { effectScope, nextTick, shallowRef } from 'vue'
 import { useConvexQuery } from '.'
-import { api, modules, schema } from '../../../docs/backend'
-import { useSetup } from '../_test'
+import { api } from '../../../docs/backend'
+import { useSetup, useTestConvex } from '../_test'
 import { createConvexVue } from '../useConvexClient'
 
-let convex: TestConvex
-beforeEach(() => {
-  convex = createTestConvex({ schema, modules })
-})
-afterEach(async () => {
-  await convex.close()
-  expect(convex.backend.internalErrors).toEqual([])
-})
+const convex = useTestConvex()
 
 describe('useConvexQuery', () => {
   it('goes from pending to the live result, and follows later writes', async () => {
