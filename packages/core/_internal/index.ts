@@ -122,3 +122,15 @@ export function assertSendable(caller: string, name: string, args: unknown): voi
   if (cycle)
     throw usageError(caller, `the arguments of "${name}" contain a circular reference at ${cycle}; Convex values must be trees (no object may contain itself).`)
 }
+
+/** `read`, but returning a thrown error instead of throwing it: for watch sources. */
+export function orError<T>(read: () => T): () => T | Error {
+  return () => {
+    try {
+      return read()
+    }
+    catch (e) {
+      return e as Error
+    }
+  }
+}

@@ -6,7 +6,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { convexToJson } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { assertSendable, checkPlainReference, functionName, isBrowser, resolveClient, usageError } from '../_internal'
+import { assertSendable, checkPlainReference, functionName, isBrowser, orError, resolveClient, usageError } from '../_internal'
 
 /** A query that takes `paginationOpts` and returns a page: `.paginate(paginationOpts)`. */
 export type PaginatedQueryReference = FunctionReference<'query', 'public', { paginationOpts: PaginationOptions }, PaginationResult<any>>
@@ -100,14 +100,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     }
   })
 
-  watch(() => {
-    try {
-      return target.value
-    }
-    catch (e) {
-      return e as Error
-    }
-  }, (next, previous) => {
+  watch(orError(() => target.value), (next, previous) => {
     if (next && previous && !(next instanceof Error) && !(previous instanceof Error) && next.key === previous.key)
       return
     stop()

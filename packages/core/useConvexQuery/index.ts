@@ -5,7 +5,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { convexToJson } from 'convex/values'
 import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
-import { assertSendable, checkPlainReference, functionName, isBrowser, resolveClient, usageError } from '../_internal'
+import { assertSendable, checkPlainReference, functionName, isBrowser, orError, resolveClient, usageError } from '../_internal'
 import { injectContext } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
@@ -173,14 +173,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   }
 
   watch(
-    () => {
-      try {
-        return target.value
-      }
-      catch (e) {
-        return e as Error
-      }
-    },
+    orError(() => target.value),
     (next, previous) => {
       if (next instanceof Error) {
         stop()
