@@ -377,6 +377,32 @@ describe('useConvexAction (through the real ConvexClient and @vueuse-convex/test
     expect(result.status.value).toBe('success')
   })
 
+  it('behaves as the contract page\'s examples say', async () => {
+    const { result } = useSetup(() => ({
+      email: useConvexAction(api.email.send),
+      payment: useConvexAction(api.payments.process),
+      summarize: useConvexAction(api.ai.summarize),
+      files: useConvexAction(api.files.processImage),
+    }), [convex])
+    // Basic: send an email; a failure would land in `error`.
+    await expect(result.email.execute({ to: 'user@example.com', subject: 'Hello', body: 'Welcome!' })).resolves.toBe(true)
+    expect(result.email.error.value).toBeNull()
+    // Payment: branch on the typed result.
+    const paid = await result.payment.execute({ amount: 2999, paymentMethodId: 'pm_card_visa' })
+    expect(paid.success).toBe(true)
+    // Error handling: the reason is in the message (and in ConvexError.data).
+    const declined = await result.payment.execute({ amount: 1000, paymentMethodId: 'pm_card_insufficient_funds' }).catch(e => e)
+    expect(declined.message.includes('insufficient_funds')).toBe(true)
+    expect(result.payment.pending.value).toBe(false)
+    // AI: the summary is a string, also in `data`.
+    const summary = await result.summarize.execute({ articleId: 'a1' })
+    expect(typeof summary).toBe('string')
+    expect(result.summarize.data.value).toBe(summary)
+    // Files: process an uploaded image by its storage id.
+    const storageId = await convex.backend.run(ctx => ctx.storage.store(new Blob(['fake png bytes'], { type: 'image/png' })))
+    await expect(result.files.execute({ storageId })).resolves.toEqual({ storageId, bytes: 14, type: 'image/png' })
+  })
+
   it('fails an action in flight when the connection drops', async () => {
     convex.backend.setLatency(api.ai.model, 50)
     const { result } = useSetup(() => useConvexAction(api.ai.model), [convex])
