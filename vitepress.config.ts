@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitepress'
+import { functionPages } from './.vitepress/plugins/function-pages'
 import functions from './docs/functions.json'
 import { convexTestingBrowser } from './packages/testing/vite'
-import { functionPages } from './.vitepress/plugins/function-pages'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 

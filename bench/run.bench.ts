@@ -3,8 +3,8 @@
 import type { App } from 'vue'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
-import process from 'node:process'
 import { join } from 'node:path'
+import process from 'node:process'
 import * as core from '@vueuse-convex/core'
 import { createTestConvex } from '@vueuse-convex/testing'
 import { expect, it } from 'vitest'
@@ -89,20 +89,18 @@ async function overhead() {
   table.push({ figure: 'overhead: useConvexMutation.execute vs client.mutation', value: mutationRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `${ROUNDS} rounds × ${N} calls` })
 
   // A server-side write until the subscriber holds the new value.
-  let rawResolve: (() => void) | undefined
-  let rawTarget = -1
-  const stopRaw = client.onUpdate(api.counter.get, { name: 'q-raw' }, (v: number) => {
-    if (v === rawTarget)
-      rawResolve?.()
-  })
+  const waits: Record<'raw' | 'ours', { value: number, target: number, resolve?: () => void }> = {
+    raw: { value: 0, target: -1 },
+    ours: { value: 0, target: -1 },
+  }
+  const seen = (who: 'raw' | 'ours', value: number | undefined) => {
+    if (value === waits[who].target)
+      waits[who].resolve?.()
+  }
+  const stopRaw = client.onUpdate(api.counter.get, { name: 'q-raw' }, (v: number) => seen('raw', v))
   const query = scope.run(() => core.useConvexQuery(api.counter.get, { name: 'q-ours' }, { client }))!
+  scope.run(() => watch(query.data, v => seen('ours', v), { flush: 'sync' }))
   await convex.flush()
-  let oursResolve: (() => void) | undefined
-  let oursTarget = -1
-  scope.run(() => watch(query.data, (v) => {
-    if (v === oursTarget)
-      oursResolve?.()
-  }, { flush: 'sync' }))
   const bump = (name: string) => convex.backend.run(async (ctx: any) => {
     const row = await ctx.db.query('counters').withIndex('by_name', (q: any) => q.eq('name', name)).unique()
     if (row)
@@ -110,30 +108,21 @@ async function overhead() {
     else
       await ctx.db.insert('counters', { name, value: 1 })
   })
-  let rawValue = 0
-  let oursValue = 0
   const Q = 40
-  const rawUpdates = async () => {
+  const updates = (who: 'raw' | 'ours') => async () => {
+    const wait = waits[who]
     const t0 = now()
     for (let i = 0; i < Q; i++) {
-      rawTarget = ++rawValue
-      const seen = new Promise<void>((resolve) => { rawResolve = resolve })
-      await bump('q-raw')
-      await seen
+      wait.target = ++wait.value
+      const done = new Promise<void>((resolve) => {
+        wait.resolve = resolve
+      })
+      await bump(`q-${who}`)
+      await done
     }
     return now() - t0
   }
-  const ourUpdates = async () => {
-    const t0 = now()
-    for (let i = 0; i < Q; i++) {
-      oursTarget = ++oursValue
-      const seen = new Promise<void>((resolve) => { oursResolve = resolve })
-      await bump('q-ours')
-      await seen
-    }
-    return now() - t0
-  }
-  const queryRatio = await abRatio(9, rawUpdates, ourUpdates)
+  const queryRatio = await abRatio(9, updates('raw'), updates('ours'))
   set('overhead.query.ratio', queryRatio)
   table.push({ figure: 'overhead: write → useConvexQuery.data vs → onUpdate callback', value: queryRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `9 rounds × ${Q} updates` })
   stopRaw()
@@ -158,6 +147,7 @@ async function fanoutAndLeaks() {
   table.push({ figure: 'fan-out: 1,000 components, same query and args', value: String(convex.backend.subscriptionCount), unit: 'server subscriptions', goal: '1', runs: '1' })
   app.unmount()
 
+  const CYCLES = 10_000
   /** Heap growth over CYCLES mount/unmount cycles of `One`, after a warm-up and GC. */
   const heapGrowth = async (One: ReturnType<typeof defineComponent>) => {
     const cycle = () => {
@@ -174,7 +164,6 @@ async function fanoutAndLeaks() {
     for (let i = 0; i < 3; i++) gc()
     return process.memoryUsage().heapUsed - before
   }
-  const CYCLES = 10_000
   const ours = await heapGrowth(defineComponent({
     setup() {
       const { data } = core.useConvexQuery(api.counter.get, { name: 'leak' })
@@ -190,7 +179,9 @@ async function fanoutAndLeaks() {
   const raw = await heapGrowth(defineComponent({
     setup() {
       const value = ref<number>()
-      const stop = convex.client.onUpdate(api.counter.get, { name: 'leak' }, (v: number) => { value.value = v })
+      const stop = convex.client.onUpdate(api.counter.get, { name: 'leak' }, (v: number) => {
+        value.value = v
+      })
       onUnmounted(stop)
       return () => h('i', [value.value])
     },
@@ -208,7 +199,12 @@ async function largeResults() {
   const UPDATES = 100
   // A client double: the same onUpdate contract, driven directly, so only the Vue side is timed.
   let deliver: (value: unknown) => void = () => {}
-  const client = { onUpdate: (_q: unknown, _a: unknown, cb: (v: unknown) => void) => { deliver = cb; return () => {} } }
+  const client = {
+    onUpdate: (_q: unknown, _a: unknown, cb: (v: unknown) => void) => {
+      deliver = cb
+      return () => {}
+    },
+  }
   const rows = (k: number) => Array.from({ length: ROWS }, (_, i) => ({ _id: `id${i}`, n: i + k, text: `row ${i}` }))
   const payloads = Array.from({ length: UPDATES }, (_, k) => rows(k))
 
@@ -221,7 +217,9 @@ async function largeResults() {
       }
       else {
         const deep = ref<Array<{ n: number }>>()
-        client.onUpdate(null, null, (v) => { deep.value = v as never })
+        client.onUpdate(null, null, (v) => {
+          deep.value = v as never
+        })
         data = deep
       }
       // What a template does: read every row.
@@ -275,6 +273,6 @@ it('benchmarks', async () => {
   const widths = [58, 12, 30, 14, 22]
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' ')
   const out = [line(['figure', 'value', 'unit', 'goal', 'runs']), ...table.map(r => line([r.figure, r.value, r.unit, r.goal, r.runs]))]
-  console.log(`\n${out.join('\n')}\n\nmachine: ${JSON.stringify(results.machine)}\nwritten: bench/results.json`)
+  process.stdout.write(`\n${out.join('\n')}\n\nmachine: ${JSON.stringify(results.machine)}\nwritten: bench/results.json\n`)
   expect(table.length).toBeGreaterThan(0)
 })

@@ -36,7 +36,7 @@ function declarations(file: string): string {
     fileName: file,
     compilerOptions: { declaration: true, removeComments: true },
   })
-  return outputText.split('\n').filter(line => !/^(import|export \{)/.test(line)).join('\n').trim()
+  return outputText.split('\n').filter(line => !/^(?:import|export \{)/.test(line)).join('\n').trim()
 }
 
 const cache = new Map<string, number>()
@@ -52,7 +52,7 @@ export function functionPages() {
       const [, pkg, name] = match
       const dir = dirname(id)
       const rel = relative(root, dir).replace(/\\/g, '/')
-      const category = /^category:\s*(.+)$/m.exec(code)?.[1] ?? ''
+      const category = /^category:[ \t]*(\S.*)$/m.exec(code)?.[1] ?? ''
       let size = cache.get(dir)
       if (size === undefined) {
         size = await gzipSize(`./${rel}/index.ts`)

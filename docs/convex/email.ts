@@ -6,7 +6,7 @@ import { action, internalMutation, query } from './_generated/server'
 export const send = action({
   args: { to: v.string(), subject: v.string(), body: v.string() },
   handler: async (ctx, args) => {
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(args.to))
+    if (!/^[^\s@]+@[^\s@][^\s.@]*\.[^\s@]+$/.test(args.to))
       throw new ConvexError({ code: 'invalid_address', message: `"${args.to}" is not an email address.` })
     await ctx.runMutation(internal.email.record, args)
     return true

@@ -2,6 +2,7 @@
 // path and its error path, with no page error and no console error allowed.
 import type { Browser, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { createServer } from 'vitepress'

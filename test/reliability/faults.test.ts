@@ -2,8 +2,8 @@
 // nothing hangs, nothing Convex would keep is lost, and queries come back fresh.
 import { ConvexTimeoutError, useConvexAction, useConvexMutation, useConvexQuery } from '@vueuse-convex/core'
 import { describe, expect, it, vi } from 'vitest'
-import { useSetup } from '../../packages/core/_test'
 import { api } from '../../docs/backend'
+import { useSetup } from '../../packages/core/_test'
 import { sleep, useTestConvex } from './helpers'
 
 describe('faults', () => {

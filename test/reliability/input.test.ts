@@ -2,8 +2,8 @@
 // rejected `execute` (or a query error) with a message that says what is wrong.
 import { useConvexAction, useConvexMutation, useConvexPaginatedQuery, useConvexQuery } from '@vueuse-convex/core'
 import { describe, expect, it, vi } from 'vitest'
-import { useSetup } from '../../packages/core/_test'
 import { api } from '../../docs/backend'
+import { useSetup } from '../../packages/core/_test'
 import { useTestConvex } from './helpers'
 
 class Point {

@@ -2,8 +2,8 @@
 import { useConvexAction, useConvexMutation, useConvexQuery } from '@vueuse-convex/core'
 import { describe, expect, it, vi } from 'vitest'
 import { effectScope } from 'vue'
-import { flushPromises, useSetup } from '../../packages/core/_test'
 import { api } from '../../docs/backend'
+import { flushPromises, useSetup } from '../../packages/core/_test'
 import { sleep, useTestConvex } from './helpers'
 
 async function collected(weak: WeakRef<object>): Promise<boolean> {

@@ -1,10 +1,10 @@
 // Overlapping calls with random latency and random failures: whatever the interleaving,
 // the state must always be the latest call's, and every promise must settle.
 import type { ConvexError } from 'convex/values'
-import { describe, expect, it } from 'vitest'
 import { useConvexAction, useConvexMutation } from '@vueuse-convex/core'
-import { useSetup } from '../../packages/core/_test'
+import { describe, expect, it } from 'vitest'
 import { api } from '../../docs/backend'
+import { useSetup } from '../../packages/core/_test'
 import { seeded, sleep, useTestConvex } from './helpers'
 
 const CALLS = 500

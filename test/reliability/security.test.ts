@@ -1,11 +1,11 @@
+import { createConvexVue, useConvexAction, useConvexAuth } from '@vueuse-convex/core'
 // Auth-guarded functions, tokens kept out of logs and errors, ConvexError data intact,
 // and no server stack traces beyond what the client itself reports.
 import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
-import { createConvexVue, useConvexAction, useConvexAuth } from '@vueuse-convex/core'
 import { ConvexError } from 'convex/values'
 import { describe, expect, it, vi } from 'vitest'
-import { useSetup } from '../../packages/core/_test'
 import { api, modules, schema } from '../../docs/backend'
+import { useSetup } from '../../packages/core/_test'
 import { useTestConvex } from './helpers'
 
 describe('security', () => {

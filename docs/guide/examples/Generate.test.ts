@@ -1,6 +1,6 @@
-import { createTestConvex } from '@vueuse-convex/testing'
-import { flushPromises, mount } from '@vue/test-utils'
 import type { TestConvex } from '@vueuse-convex/testing'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createTestConvex } from '@vueuse-convex/testing'
 import { afterEach, beforeEach, expect, it, vi } from 'vitest'
 import { api, modules, schema } from '../../backend' // your convex/ folder: schema + import.meta.glob
 import Generate from './Generate.vue'

@@ -55,16 +55,16 @@ export interface FunctionCallState<Fn extends FunctionReference<any>> {
 
 /** Boxes a rejection so that even `undefined` counts as an error in `useAsyncState`. */
 class Failure {
-  constructor(readonly error: Error) {}
+  constructor(readonly reason: Error) {}
 }
 
 /** Passed instead of arguments to start a run that only invalidates the ones in flight. */
 const INVALIDATE = Symbol('invalidate')
 
 /**
- * @param caller The composable's name, for error messages.
- * @param example A reference to show in error messages, e.g. `api.ai.generate`.
- * @param invoke Calls the client; may throw synchronously.
+ * The calling composables' state machine. `caller` and `example` (a reference such as
+ * `api.ai.generate`) make the error messages; `invoke` calls the client and may throw
+ * synchronously.
  */
 export function useFunctionCall<Fn extends FunctionReference<any>>(
   caller: string,
@@ -122,7 +122,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     return failure.value ? 'error' : 'success'
   })
   const pending = computed(() => status.value === 'pending')
-  const error = computed<Error | null>(() => failure.value instanceof Failure ? failure.value.error : null)
+  const error = computed<Error | null>(() => failure.value instanceof Failure ? failure.value.reason : null)
 
   async function execute(args: Args = {} as Args): Promise<Result> {
     const started = epoch
@@ -134,7 +134,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
       return data
     }
     catch (e) {
-      const reason = e instanceof Failure ? e.error : e as Error
+      const reason = e instanceof Failure ? e.reason : e as Error
       if (started === epoch)
         onError?.(reason, args)
       throw reason

@@ -1,3 +1,4 @@
+import type { Id } from '../../../docs/convex/_generated/dataModel'
 import { makeFunctionReference } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { describe, expect, it, vi } from 'vitest'
@@ -50,7 +51,11 @@ describe('useConvexAction (state machine)', () => {
 
   it('treats a synchronous throw of the client as a rejection, never a stuck pending', async () => {
     const boom = new TypeError('cannot serialize')
-    const client = { action: vi.fn(() => { throw boom }) }
+    const client = {
+      action: vi.fn(() => {
+        throw boom
+      }),
+    }
     const { result } = withClient(client, () => useConvexAction(generate))
     await expect(result.execute({ prompt: 'x' })).rejects.toBe(boom)
     expect(result.status.value).toBe('error')
@@ -399,7 +404,7 @@ describe('useConvexAction (through the real ConvexClient and @vueuse-convex/test
     expect(typeof summary).toBe('string')
     expect(result.summarize.data.value).toBe(summary)
     // Files: process an uploaded image by its storage id.
-    const storageId = await convex.backend.run(ctx => ctx.storage.store(new Blob(['fake png bytes'], { type: 'image/png' })))
+    const storageId: Id<'_storage'> = await convex.backend.run(ctx => ctx.storage.store(new Blob(['fake png bytes'], { type: 'image/png' })))
     await expect(result.files.execute({ storageId })).resolves.toEqual({ storageId, bytes: 14, type: 'image/png' })
   })
 

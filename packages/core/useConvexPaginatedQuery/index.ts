@@ -1,5 +1,4 @@
-import type { PaginationOptions, PaginationResult } from 'convex/server'
-import type { FunctionArgs, FunctionReference } from 'convex/server'
+import type { FunctionArgs, FunctionReference, PaginationOptions, PaginationResult } from 'convex/server'
 import type { Value } from 'convex/values'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'

@@ -46,6 +46,8 @@ export interface UseConvexQueryState<Query extends FunctionReference<'query'>> {
   isStale: ComputedRef<boolean>
 }
 
+// Arguments may be omitted exactly when every one is optional (`{}` is assignable to them).
+// eslint-disable-next-line ts/no-empty-object-type
 type ArgsParameter<Query extends FunctionReference<'query'>> = {} extends FunctionArgs<Query>
   ? [args?: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
   : [args: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
@@ -56,9 +58,9 @@ type ArgsParameter<Query extends FunctionReference<'query'>> = {} extends Functi
  * the subscription ends with the component. Components with the same query and arguments
  * share one subscription.
  *
- * @param query A reference such as `api.messages.list` (or a shallowRef / getter of one).
- * @param args Its arguments, a ref or getter of them, or `'skip'`.
- * @param options See {@link UseConvexQueryOptions}.
+ * `query` is a reference such as `api.messages.list` (or a shallowRef / getter of one);
+ * `args` its arguments, a ref or getter of them, or `'skip'`; `options` are
+ * {@link UseConvexQueryOptions}.
  * @example
  * const { data: messages } = useConvexQuery(api.messages.list, { limit: 20 })
  */

@@ -72,7 +72,7 @@ function isPaginationResult(value: unknown): value is { continueCursor: string }
 
 interface Version { querySet: number, identity: number, ts: bigint }
 
-type Failure = { message: string, errorData?: JSONValue }
+interface Failure { message: string, errorData?: JSONValue }
 
 /** Convex's limit on the size of a function's arguments. */
 export const MAX_ARGS_BYTES = 16 * 1024 * 1024
@@ -253,19 +253,21 @@ export class TestBackend implements SocketHost {
     const { schema, modules, latency = 0 } = options
     if (!modules || typeof modules !== 'object')
       throw new TypeError('[vueuse-convex] createTestConvex(): pass { modules: import.meta.glob(\'./convex/**/*.ts\') } (including convex/_generated).')
+    const g = globalThis as any
+    // eslint-disable-next-line node/prefer-global/process -- probing: browsers have no process
+    const isNode = !!g.process?.versions?.node
     // Running functions in the page is this package's purpose: tell convex/server it is deliberate,
     // and give them the `process.env` that Convex's runtime has (convex/_generated/server reads it).
     if (typeof window !== 'undefined')
       (window as any).__convexAllowFunctionsInBrowser = true
-    if (typeof process === 'undefined')
-      (globalThis as any).process = { env: {} }
+    // eslint-disable-next-line node/prefer-global/process -- the stand-in for browsers
+    g.process ??= { env: {} }
     this.t = convexTest(schema as any, modules)
     installWriteHook()
     writeListeners.add(this.onWrite)
     this.defaultLatency = latency
-    const isNode = typeof process !== 'undefined' && !!process.versions?.node
     this.lock = new Lock(options.serialize ?? !isNode)
-    const host = this
+    const host: SocketHost = { accept: socket => this.accept(socket) }
     this.WebSocket = class extends InMemoryWebSocket {
       constructor(url: string) {
         super(url, host)
@@ -367,7 +369,10 @@ export class TestBackend implements SocketHost {
 
   // ---- the protocol --------------------------------------------------------------------
 
-  /** @internal A new socket connects. */
+  /**
+   * A new socket connects.
+   * @internal
+   */
   accept(socket: InMemoryWebSocket): ServerConnection | null {
     if (!this.online)
       return null
@@ -393,7 +398,10 @@ export class TestBackend implements SocketHost {
     this.errors.push(e)
   }
 
-  /** @internal One client message. */
+  /**
+   * One client message.
+   * @internal
+   */
   handle(c: Connection, message: any) {
     this.stats.messagesIn++
     switch (message.type) {
@@ -533,8 +541,9 @@ export class TestBackend implements SocketHost {
   }
 
   /**
-   * @internal Re-runs the connection's queries and sends one Transition with what changed,
+   * Re-runs the connection's queries and sends one Transition with what changed,
    * moving the client to the backend's current timestamp.
+   * @internal
    */
   async sync(c: Connection, options: { querySet?: number, identity?: number, removed?: number[], force?: boolean } = {}) {
     const ts = this.ts

@@ -1,8 +1,8 @@
 import type { TestConvex } from '.'
 import { ConvexError } from 'convex/values'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { api, modules, schema } from '../../../docs/backend'
 import { createTestConvex, createTestToken } from '.'
+import { api, modules, schema } from '../../../docs/backend'
 
 let convex: TestConvex
 beforeEach(() => {
@@ -28,7 +28,8 @@ function nextValue<T>(subscribe: (cb: (v: T) => void) => () => void, accept: (v:
 describe('createTestConvex', () => {
   it('runs an action and resolves with its result', async () => {
     await expect(convex.client.action(api.ai.generate, { prompt: 'Hello world' }))
-      .resolves.toEqual({ text: expect.stringContaining('Hello world'), tokens: expect.any(Number) })
+      .resolves
+      .toEqual({ text: expect.stringContaining('Hello world'), tokens: expect.any(Number) })
   })
 
   it('delivers a ConvexError thrown on the server with its data', async () => {
