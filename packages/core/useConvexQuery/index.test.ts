@@ -154,3 +154,16 @@ describe('useConvexQuery hydration', () => {
     await vi.waitFor(() => expect(result.data.value).toBe(6))
   })
 })
+
+describe('useConvexQuery awaiting', () => {
+  const convex = useTestConvex()
+
+  it('does not leave an await hanging when the scope is disposed first', async () => {
+    convex.backend.setLatency(api.counter.get, 1000)
+    const scope = effectScope()
+    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'gone' }, { client: convex.client }))!
+    const awaited = Promise.resolve(query).then(({ data }) => data.value)
+    scope.stop()
+    await expect(awaited).resolves.toBeUndefined()
+  })
+})

@@ -195,13 +195,21 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     { immediate: true },
   )
 
-  tryOnScopeDispose(stop)
+  let disposed = false
+  tryOnScopeDispose(() => {
+    stop()
+    disposed = true
+    // Whoever awaits this query must not wait forever for a component that is gone.
+    const done = waiters
+    waiters = []
+    done.forEach(w => w())
+  })
 
   const refs: UseConvexQueryState<Query> = { data, error, status, pending, isStale: computed(() => isStale.value) }
   return {
     ...refs,
     then(onFulfilled, onRejected) {
-      const wait = state.value === 'pending'
+      const wait = state.value === 'pending' && !disposed
         ? new Promise<void>(resolve => waiters.push(resolve))
         : Promise.resolve()
       return wait
