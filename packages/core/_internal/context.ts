@@ -33,13 +33,14 @@ export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetc
     auth.isAuthenticated = false
     return
   }
-  if (typeof client.setAuth !== 'function') {
-    // An HTTP client (server-side rendering) has no token flow to wait for.
+  if (typeof client.setAuth !== 'function' || typeof client.onUpdate !== 'function') {
+    // An HTTP client (server-side rendering) has no token flow: its setAuth takes a token
+    // string, which the app sets itself when it renders for a signed-in user.
     auth.isLoading = false
     return
   }
   auth.isLoading = true
-  client.setAuth(fetchToken, (isAuthenticated: boolean) => {
+  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(fetchToken, (isAuthenticated) => {
     if (auth.fetchToken !== fetchToken)
       return // replaced meanwhile
     auth.isAuthenticated = isAuthenticated

@@ -27,7 +27,8 @@ export interface ConvexClientLike {
   onPaginatedUpdate_experimental?: (query: FunctionReference<'query'>, args: any, options: { initialNumItems: number }, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
   connectionState?: () => any
   subscribeToConnectionState?: (callback: (state: any) => void) => () => void
-  setAuth?: (fetchToken: AuthTokenFetcher, onChange?: (isAuthenticated: boolean) => void) => void
+  /** `ConvexClient`: `(fetchToken, onChange)`; `ConvexHttpClient`: `(token)`. */
+  setAuth?: ((fetchToken: AuthTokenFetcher, onChange?: (isAuthenticated: boolean) => void) => void) | ((token: string) => void)
   close?: () => Promise<void>
 }
 

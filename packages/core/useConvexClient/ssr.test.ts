@@ -40,10 +40,14 @@ describe('server-side rendering', () => {
       },
     })
     const app = createSSRApp(App)
-    app.use(createConvexVue({ url: 'https://happy-otter-123.convex.cloud' }))
+    const fetchToken = vi.fn(async () => 'token')
+    app.use(createConvexVue({ url: 'https://happy-otter-123.convex.cloud', auth: fetchToken }))
     const html = await renderToString(app)
     expect(html).toBe('<p>idle idle LoadingFirstPage false false</p>')
     expect(client).toBeInstanceOf(ConvexHttpClient)
+    // The HTTP client's setAuth takes a token string: the token flow is the browser's.
+    expect(fetchToken).not.toHaveBeenCalled()
+    expect((client as any).auth).toBeUndefined()
     expect(WebSocketSpy).not.toHaveBeenCalled()
     vi.unstubAllGlobals()
     done()
