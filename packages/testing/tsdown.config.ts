@@ -1,11 +1,11 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['index.ts', 'vite.ts', 'async-local-storage.ts'],
+  entry: ['index.ts', 'vite.ts', 'async-local-storage.ts', 'node.ts'],
   format: 'esm',
   dts: true,
   clean: true,
   platform: 'neutral',
   // Peers and convex-test stay imports; node:async_hooks is aliased in browsers (see vite.ts).
-  deps: { neverBundle: [/^vue$/, /^@vueuse-convex\//, /^@vueuse\//, /^convex(\/|$)/, /^convex-test$/, /^node:/] },
+  deps: { neverBundle: [/^vue$/, /^@vueuse-convex\//, /^@vueuse\//, /^convex(\/|$)/, /^convex-test$/, /^node:/, /^ws$/] },
 })

@@ -2,7 +2,7 @@
 // the sync protocol to each connected ConvexClient (see convex/src/browser/sync/).
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue, Value } from 'convex/values'
-import type { ServerConnection, SocketHost } from './socket'
+import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
@@ -179,7 +179,7 @@ class Connection implements ServerConnection {
   isClosed = false
   private readonly ping: ReturnType<typeof setInterval>
 
-  constructor(private readonly backend: TestBackend, readonly socket: InMemoryWebSocket) {
+  constructor(private readonly backend: TestBackend, readonly socket: ClientSocket) {
     // Convex servers ping idle sockets so that clients do not reconnect after 60 s of silence.
     this.ping = realSetInterval(() => this.send({ type: 'Ping' }), 15_000)
     ;(this.ping as any).unref?.()
@@ -373,7 +373,7 @@ export class TestBackend implements SocketHost {
    * A new socket connects.
    * @internal
    */
-  accept(socket: InMemoryWebSocket): ServerConnection | null {
+  accept(socket: ClientSocket): ServerConnection | null {
     if (!this.online)
       return null
     const connection = new Connection(this, socket)

@@ -11,10 +11,20 @@ export interface ServerConnection {
   closed: () => void
 }
 
+/** The backend's handle on one client socket, in memory or over a real WebSocket. */
+export interface ClientSocket {
+  /** Server → client: a text frame. */
+  deliver: (data: string) => void
+  /** The server drops the connection, as a network failure would. */
+  drop: (reason?: string) => void
+  /** No frame is waiting in either direction. */
+  readonly idle: boolean
+}
+
 /** What the socket asks of the backend. */
 export interface SocketHost {
   /** Accept a new connection, or `null` to refuse it (the backend is offline). */
-  accept: (socket: InMemoryWebSocket) => ServerConnection | null
+  accept: (socket: ClientSocket) => ServerConnection | null
 }
 
 const CONNECTING = 0
@@ -26,7 +36,7 @@ const CLOSED = 3
  * The subset of the browser `WebSocket` that `ConvexClient` uses. Frames are delivered
  * in order, each in its own macrotask, as over a network.
  */
-export class InMemoryWebSocket {
+export class InMemoryWebSocket implements ClientSocket {
   static readonly CONNECTING = CONNECTING
   static readonly OPEN = OPEN
   static readonly CLOSING = CLOSING
