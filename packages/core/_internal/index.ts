@@ -1,6 +1,7 @@
 import type { FunctionReference } from 'convex/server'
 import type { ConvexClientLike } from '../useConvexClient'
 import { getFunctionName } from 'convex/server'
+import { convexToJson } from 'convex/values'
 import { hasInjectionContext, inject, isRef } from 'vue'
 import { ConvexClientKey } from '../useConvexClient/key'
 
@@ -132,5 +133,33 @@ export function orError<T>(read: () => T): () => T | Error {
     catch (e) {
       return e as Error
     }
+  }
+}
+
+/** A query to subscribe to: its reference, arguments, and a key equal for equal arguments. */
+export interface QueryTarget<Reference, Args> {
+  reference: Reference
+  args: Args
+  /** `"module:function:" + the arguments as JSON`: the same for deep-equal arguments. */
+  key: string
+}
+
+/**
+ * Validates a query reference and its arguments and keys them, or throws an error that names
+ * the composable and says what is wrong with them.
+ */
+export function queryTarget<Reference extends FunctionReference<'query', any>, Args>(
+  caller: string,
+  reference: Reference,
+  args: Args,
+  example: string,
+): QueryTarget<Reference, Args> {
+  const name = functionName(caller, reference, example)
+  assertSendable(caller, name, args)
+  try {
+    return { reference, args, key: `${name}:${JSON.stringify(convexToJson(args as any))}` }
+  }
+  catch (e) {
+    throw usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
   }
 }

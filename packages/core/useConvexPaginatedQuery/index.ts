@@ -1,11 +1,9 @@
 import type { FunctionArgs, FunctionReference, PaginationOptions, PaginationResult } from 'convex/server'
-import type { Value } from 'convex/values'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { convexToJson } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { assertSendable, checkPlainReference, functionName, isBrowser, orError, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, isBrowser, orError, queryTarget, resolveClient, usageError } from '../_internal'
 
 /** A query that takes `paginationOpts` and returns a page: `.paginate(paginationOpts)`. */
 export type PaginatedQueryReference = FunctionReference<'query', 'public', { paginationOpts: PaginationOptions }, PaginationResult<any>>
@@ -88,15 +86,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     const a = toValue(args)
     if (a === 'skip')
       return null
-    const reference = toValue(query)
-    const name = functionName(NAME, reference, 'api.messages.page')
-    assertSendable(NAME, name, a)
-    try {
-      return { reference, args: a, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
-    }
-    catch (e) {
-      throw usageError(NAME, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
-    }
+    return queryTarget(NAME, toValue(query), a, 'api.messages.page')
   })
 
   watch(orError(() => target.value), (next, previous) => {

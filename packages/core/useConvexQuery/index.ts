@@ -1,11 +1,9 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
-import type { Value } from 'convex/values'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { convexToJson } from 'convex/values'
 import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
-import { assertSendable, checkPlainReference, functionName, isBrowser, orError, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, isBrowser, orError, queryTarget, resolveClient, usageError } from '../_internal'
 import { injectContext } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
@@ -115,15 +113,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined) ?? {}
     if (a === 'skip')
       return null
-    const reference = toValue(query)
-    const name = functionName(NAME, reference, 'api.messages.list')
-    assertSendable(NAME, name, a)
-    try {
-      return { reference, args: a as FunctionArgs<Query>, key: `${name}:${JSON.stringify(convexToJson(a as Value))}` }
-    }
-    catch (e) {
-      throw usageError(NAME, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
-    }
+    return queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list')
   })
 
   function stop() {
