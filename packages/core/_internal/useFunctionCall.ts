@@ -1,6 +1,6 @@
 // The state machine shared by useConvexAction and useConvexMutation: one call at a time writes
 // state (the latest), composed from VueUse's useAsyncState and mapped onto one status enum.
-import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import type { FunctionArgs, FunctionReference, FunctionReturnType, OptionalRestArgs } from 'convex/server'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
@@ -41,6 +41,25 @@ export interface FunctionCallOptions<Fn extends FunctionReference<any>> {
    * @default undefined
    */
   onError?: (error: Error, args: FunctionArgs<Fn>) => void
+}
+
+/** What the calling composables return (their public shape). */
+export interface FunctionCallReturn<Fn extends FunctionReference<any>> {
+  /**
+   * Runs the function and resolves with its result. Rejects with the client's error
+   * (a `ConvexError` keeps its class and `.data`) and sets `error`.
+   */
+  execute: (...args: OptionalRestArgs<Fn>) => Promise<FunctionReturnType<Fn>>
+  /** The result of the latest successful call; `undefined` before one and after `reset()`. */
+  data: Readonly<ShallowRef<FunctionReturnType<Fn> | undefined>>
+  /** `'idle'`, `'pending'`, `'success'` or `'error'`, for the latest call. */
+  status: ComputedRef<CallStatus>
+  /** `true` exactly while `status` is `'pending'`. */
+  pending: ComputedRef<boolean>
+  /** The error of the latest call; `null` before one fails, on a new call and after `reset()`. */
+  error: ComputedRef<Error | null>
+  /** Back to `'idle'`: clears `data` and `error`; a call still in flight will not write state. */
+  reset: () => void
 }
 
 /** The state and controls shared by the calling composables. */

@@ -1,6 +1,6 @@
-import type { FunctionReference, FunctionReturnType, OptionalRestArgs } from 'convex/server'
-import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
-import type { CallStatus, FunctionCallOptions } from '../_internal/useFunctionCall'
+import type { FunctionReference } from 'convex/server'
+import type { MaybeRefOrGetter } from 'vue'
+import type { CallStatus, FunctionCallOptions, FunctionCallReturn } from '../_internal/useFunctionCall'
 import { resolveClient, usageError } from '../_internal'
 import { ConvexTimeoutError } from '../_internal/timeout'
 import { useFunctionCall } from '../_internal/useFunctionCall'
@@ -13,24 +13,8 @@ export type ActionStatus = CallStatus
 /** Options of {@link useConvexAction}. */
 export interface UseConvexActionOptions<Action extends FunctionReference<'action'>> extends FunctionCallOptions<Action> {}
 
-/** What {@link useConvexAction} returns. */
-export interface UseConvexActionReturn<Action extends FunctionReference<'action'>> {
-  /**
-   * Runs the action and resolves with its result. Rejects with the client's error
-   * (a `ConvexError` keeps its class and `.data`) and sets `error`.
-   */
-  execute: (...args: OptionalRestArgs<Action>) => Promise<FunctionReturnType<Action>>
-  /** The result of the latest successful call; `undefined` before one and after `reset()`. */
-  data: Readonly<ShallowRef<FunctionReturnType<Action> | undefined>>
-  /** `'idle'`, `'pending'`, `'success'` or `'error'`, for the latest call. */
-  status: ComputedRef<ActionStatus>
-  /** `true` exactly while `status` is `'pending'`. */
-  pending: ComputedRef<boolean>
-  /** The error of the latest call; `null` before one fails, on a new call and after `reset()`. */
-  error: ComputedRef<Error | null>
-  /** Back to `'idle'`: clears `data` and `error`; a call still in flight will not write state. */
-  reset: () => void
-}
+/** What {@link useConvexAction} returns: `execute`, `data`, `status`, `pending`, `error`, `reset`. */
+export interface UseConvexActionReturn<Action extends FunctionReference<'action'>> extends FunctionCallReturn<Action> {}
 
 /**
  * Runs a Convex action from a component: reactive `data`, `status`, `pending` and

@@ -1,7 +1,7 @@
 import type { OptimisticUpdate } from 'convex/browser'
-import type { FunctionArgs, FunctionReference, FunctionReturnType, OptionalRestArgs } from 'convex/server'
-import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
-import type { CallStatus, FunctionCallOptions } from '../_internal/useFunctionCall'
+import type { FunctionArgs, FunctionReference } from 'convex/server'
+import type { MaybeRefOrGetter } from 'vue'
+import type { CallStatus, FunctionCallOptions, FunctionCallReturn } from '../_internal/useFunctionCall'
 import { resolveClient, usageError } from '../_internal'
 import { useFunctionCall } from '../_internal/useFunctionCall'
 
@@ -19,23 +19,8 @@ export interface UseConvexMutationOptions<Mutation extends FunctionReference<'mu
   optimisticUpdate?: OptimisticUpdate<FunctionArgs<Mutation>>
 }
 
-/** What {@link useConvexMutation} returns. */
-export interface UseConvexMutationReturn<Mutation extends FunctionReference<'mutation'>> {
-  /**
-   * Runs the mutation and resolves with its result once the client has seen the write.
-   * Rejects with the client's error and sets `error`.
-   */
-  execute: (...args: OptionalRestArgs<Mutation>) => Promise<FunctionReturnType<Mutation>>
-  /** The result of the latest successful call; `undefined` before one and after `reset()`. */
-  data: Readonly<ShallowRef<FunctionReturnType<Mutation> | undefined>>
-  /** `'idle'`, `'pending'`, `'success'` or `'error'`, for the latest call. */
-  status: ComputedRef<MutationStatus>
-  /** `true` exactly while `status` is `'pending'`. */
-  pending: ComputedRef<boolean>
-  /** The error of the latest call; `null` before one fails, on a new call and after `reset()`. */
-  error: ComputedRef<Error | null>
-  /** Back to `'idle'`: clears `data` and `error`; a call still in flight will not write state. */
-  reset: () => void
+/** What {@link useConvexMutation} returns: the same as `useConvexAction`, plus `withOptimisticUpdate`. */
+export interface UseConvexMutationReturn<Mutation extends FunctionReference<'mutation'>> extends FunctionCallReturn<Mutation> {
   /**
    * Sets the optimistic update of later calls (as `options.optimisticUpdate`) and returns
    * the same object, so it chains like Convex's `useMutation(...).withOptimisticUpdate(...)`.
