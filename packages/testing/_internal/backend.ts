@@ -74,6 +74,9 @@ interface Version { querySet: number, identity: number, ts: bigint }
 
 interface Failure { message: string, errorData?: JSONValue }
 
+/** Mutation responses kept per session to answer replays after a reconnect. */
+const MUTATION_REPLAY_WINDOW = 1000
+
 /** Convex's limit on the size of a function's arguments. */
 export const MAX_ARGS_BYTES = 16 * 1024 * 1024
 
@@ -500,6 +503,9 @@ export class TestBackend implements SocketHost {
       response = previous.then(() => this.runMutation(c, message))
       this.sessionQueues.set(session, response.catch(() => {}))
       bySession.set(message.requestId, response)
+      // A client replays only the mutations it has not seen complete: keep a bounded window.
+      if (bySession.size > MUTATION_REPLAY_WINDOW)
+        bySession.delete(bySession.keys().next().value!)
     }
     void this.track(response.then(r => c.task(async () => {
       c.send(r)
