@@ -11,7 +11,10 @@ const functionItems = functions.flatMap(pkg => pkg.functions.map(fn => ({
   link: `/${pkg.package.split('/')[1]}/${fn.name}`,
   category: fn.category,
 })))
+// The order a newcomer reads them in; a category not listed here goes last.
+const ORDER = ['Client', 'Queries', 'Mutations', 'Actions', 'Auth', 'Testing']
 const categories = [...new Set(functionItems.map(f => f.category))]
+  .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99))
 
 export default defineConfig({
   title: 'vueuse-convex',
