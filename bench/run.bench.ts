@@ -5,8 +5,11 @@ import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+import { QueryClient, useMutation, VueQueryPlugin } from '@tanstack/vue-query'
 import * as core from '@vueuse-convex/core'
 import { createTestConvex } from '@vueuse-convex/testing'
+import { convexVue, useConvexMutation as useConvexVueMutation } from 'convex-vue'
+import { ConvexClient } from 'convex/browser'
 import { expect, it } from 'vitest'
 import { computed, createApp, defineComponent, effectScope, h, onUnmounted, ref, watch } from 'vue'
 import { api, modules, schema } from '../docs/backend'
@@ -87,6 +90,29 @@ async function overhead() {
   const mutationRatio = await abRatio(ROUNDS, () => time(() => client.mutation(api.counter.increment, { name: 'raw' })), () => time(() => mutation.execute({ name: 'ours' })))
   set('overhead.mutation.ratio', mutationRatio)
   table.push({ figure: 'overhead: useConvexMutation.execute vs client.mutation', value: mutationRatio.toFixed(3), unit: 'ratio of medians (time)', goal: '≤ 1.05', runs: `${ROUNDS} rounds × ${N} calls` })
+
+  // The same mutation through peer libraries' composables, each on its own client of the same
+  // backend: ratio = ours / theirs (below 1: ours is faster).
+  let peers!: { convexVue: (args: object) => Promise<unknown>, tanstack: (args: object) => Promise<unknown> }
+  const peerClient = new ConvexClient('https://bench.convex.cloud', { webSocketConstructor: convex.backend.WebSocket as never, skipConvexDeploymentUrlCheck: true, logger: false })
+  const peerApp = createApp(defineComponent({
+    setup() {
+      const theirs = useConvexVueMutation(api.counter.increment)
+      const tanstack = useMutation({ mutationFn: (args: { name: string }) => peerClient.mutation(api.counter.increment, args) })
+      peers = { convexVue: args => theirs.mutate(args as never), tanstack: args => tanstack.mutateAsync(args as never) }
+      return () => h('i')
+    },
+  }))
+  peerApp.use(convexVue, { url: 'https://bench.convex.cloud', clientOptions: { webSocketConstructor: convex.backend.WebSocket as never, skipConvexDeploymentUrlCheck: true, logger: false } })
+  peerApp.use(VueQueryPlugin, { queryClient: new QueryClient() })
+  peerApp.mount(document.createElement('div'))
+  for (const [pkg, name, run] of [['convex-vue', 'useConvexMutation', peers.convexVue], ['@tanstack/vue-query', 'useMutation', peers.tanstack]] as const) {
+    const ratio = await abRatio(ROUNDS, () => time(() => run({ name: `peer-${pkg}` })), () => time(() => mutation.execute({ name: 'ours' })))
+    set(`overhead.peer.${pkg}.${name}.ratio`, ratio)
+    table.push({ figure: `overhead: useConvexMutation vs ${pkg} ${name}`, value: ratio.toFixed(3), unit: 'ratio of medians (ours / theirs)', goal: '≈ 1', runs: `${ROUNDS} rounds × ${N} calls` })
+  }
+  peerApp.unmount()
+  await peerClient.close()
 
   // A server-side write until the subscriber holds the new value.
   const waits: Record<'raw' | 'ours', { value: number, target: number, resolve?: () => void }> = {
@@ -265,6 +291,7 @@ it('benchmarks', async () => {
   results.units = {
     'size.*.gzip': 'bytes, minified + gzip level 9, vue/convex/@vueuse external, tree-shaken (esbuild)',
     'overhead.*.ratio': 'median over interleaved A/B rounds of (composable time / raw client time), through @vueuse-convex/testing with zero latency',
+    'overhead.peer.*.ratio': 'the same, of (useConvexMutation time / the peer composable\'s time) for one mutation',
     'fanout.subscriptions': 'query subscriptions on the wire',
     'leak.*': 'left after unmounting; heapBytes is heapUsed after GC minus before, over 10,000 cycles (heapBytesRawClient: the same with a hand-written client.onUpdate, the baseline)',
     'large.ratio': 'median of (useConvexQuery time / deep ref time) to deliver and read 100 updates of 10,000 rows',
