@@ -5,7 +5,7 @@ import { convexToJson } from 'convex/values'
 import { hasInjectionContext, inject, isRef } from 'vue'
 import { ConvexClientKey } from '../useConvexClient/key'
 
-/** Unique brand for errors raised by vueuse-convex itself (not by Convex). */
+/** Starts the message of every error raised by vueuse-convex itself (not by Convex). */
 const PREFIX = '[vueuse-convex]'
 
 /** Builds an `Error` whose message starts with the library prefix and the caller's name. */
@@ -117,11 +117,18 @@ export function findCycle(value: unknown, path = '', ancestors = new Set<object>
   return null
 }
 
-/** Throws a clear error for arguments that cannot be sent (today: circular references). */
-export function assertSendable(caller: string, name: string, args: unknown): void {
+/**
+ * Explains a failure to serialize `args`: a circular reference makes Convex's serializer
+ * overflow the stack ("Maximum call stack size exceeded"), so name the cycle's path instead.
+ * Called only once something failed, so successful calls never walk their arguments twice.
+ */
+export function explainUnsendable(caller: string, name: string, args: unknown, error: unknown): unknown {
+  if (!(error instanceof RangeError))
+    return error
   const cycle = findCycle(args)
-  if (cycle)
-    throw usageError(caller, `the arguments of "${name}" contain a circular reference at ${cycle}; Convex values must be trees (no object may contain itself).`)
+  return cycle
+    ? usageError(caller, `the arguments of "${name}" contain a circular reference at ${cycle}; Convex values must be trees (no object may contain itself).`)
+    : error
 }
 
 /** `read`, but returning a thrown error instead of throwing it: for watch sources. */
@@ -155,11 +162,11 @@ export function queryTarget<Reference extends FunctionReference<'query', any>, A
   example: string,
 ): QueryTarget<Reference, Args> {
   const name = functionName(caller, reference, example)
-  assertSendable(caller, name, args)
   try {
     return { reference, args, key: `${name}:${JSON.stringify(convexToJson(args as any))}` }
   }
   catch (e) {
-    throw usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
+    const explained = explainUnsendable(caller, name, args, e)
+    throw explained !== e ? explained : usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
   }
 }

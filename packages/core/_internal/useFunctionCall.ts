@@ -5,7 +5,7 @@ import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
 import { computed, shallowRef, toValue } from 'vue'
-import { assertSendable, checkPlainReference, functionName, onClientClose, usageError } from '.'
+import { checkPlainReference, explainUnsendable, functionName, onClientClose, usageError } from '.'
 import { withTimeout } from './timeout'
 
 /** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
@@ -109,10 +109,10 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
       if (args === INVALIDATE)
         return undefined
       let stopListening = () => {}
+      let name = ''
       try {
         const fn = toValue(reference)
-        const name = functionName(caller, fn, example)
-        assertSendable(caller, name, args)
+        name = functionName(caller, fn, example)
         if ((client as { closed?: boolean }).closed)
           throw usageError(caller, `cannot call "${name}": the Convex client is closed.`)
         // A closed client never settles what is in flight: stop waiting when it closes.
@@ -123,7 +123,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
         return await (timeout > 0 ? withTimeout(call, timeout, `${caller}: "${name}"`) : call)
       }
       catch (e) {
-        throw new Failure(e as Error)
+        throw new Failure(explainUnsendable(caller, name, args, e) as Error)
       }
       finally {
         stopListening()
