@@ -62,16 +62,6 @@ export interface FunctionCallReturn<Fn extends FunctionReference<any>> {
   reset: () => void
 }
 
-/** The state and controls shared by the calling composables. */
-export interface FunctionCallState<Fn extends FunctionReference<any>> {
-  execute: (args?: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>
-  data: Readonly<ShallowRef<FunctionReturnType<Fn> | undefined>>
-  status: ComputedRef<CallStatus>
-  pending: ComputedRef<boolean>
-  error: ComputedRef<Error | null>
-  reset: () => void
-}
-
 /** Boxes a rejection so that even `undefined` counts as an error in `useAsyncState`. */
 class Failure {
   constructor(readonly reason: Error) {}
@@ -92,7 +82,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   options: FunctionCallOptions<Fn>,
   client: ConvexClientLike,
   invoke: (reference: Fn, args: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>,
-): FunctionCallState<Fn> {
+): FunctionCallReturn<Fn> {
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
   checkPlainReference(caller, reference, example)
 
@@ -174,5 +164,6 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
 
   tryOnScopeDispose(invalidate)
 
-  return { execute, data: state, status, pending, error, reset }
+  // `execute` takes the arguments object, or none for a function without arguments.
+  return { execute: execute as FunctionCallReturn<Fn>['execute'], data: state, status, pending, error, reset }
 }

@@ -34,6 +34,5 @@ export function useConvexAction<Action extends FunctionReference<'action'>>(
   const client = resolveClient(NAME, options.client)
   if (typeof client.action !== 'function')
     throw usageError(NAME, 'the client has no action() method. Pass a ConvexClient or ConvexHttpClient.')
-  const state = useFunctionCall(NAME, 'api.ai.generate', action, options, client, (fn, args) => client.action!(fn, args))
-  return state as UseConvexActionReturn<Action>
+  return useFunctionCall(NAME, 'api.ai.generate', action, options, client, (fn, args) => client.action!(fn, args))
 }

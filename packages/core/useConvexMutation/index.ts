@@ -53,12 +53,12 @@ export function useConvexMutation<Mutation extends FunctionReference<'mutation'>
       ? client.mutation!(fn, args, { optimisticUpdate })
       : client.mutation!(fn, args))
 
-  const result = {
+  const result: UseConvexMutationReturn<Mutation> = {
     ...state,
-    withOptimisticUpdate(update: OptimisticUpdate<FunctionArgs<Mutation>>) {
+    withOptimisticUpdate(update) {
       optimisticUpdate = update
       return result
     },
-  } as UseConvexMutationReturn<Mutation>
+  }
   return result
 }
