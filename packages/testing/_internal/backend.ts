@@ -14,6 +14,11 @@ const realSetTimeout = globalThis.setTimeout.bind(globalThis)
 const realSetInterval = globalThis.setInterval.bind(globalThis)
 const realClearInterval = globalThis.clearInterval.bind(globalThis)
 const tick = () => new Promise<void>(resolve => realSetTimeout(resolve, 0))
+/** Simulated latency: the current timers, so fake timers in a test control it. */
+async function sleep(ms: number): Promise<void> {
+  if (ms > 0)
+    await new Promise(resolve => setTimeout(resolve, ms))
+}
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
 export interface TestIdentity {
@@ -458,8 +463,7 @@ export class TestBackend implements SocketHost {
         removed.push(m.queryId)
       }
     }
-    if (wait > 0)
-      await new Promise(resolve => setTimeout(resolve, wait))
+    await sleep(wait)
     await this.sync(c, { querySet: message.newVersion, removed })
   }
 
@@ -515,35 +519,37 @@ export class TestBackend implements SocketHost {
     }))).catch(e => this.internalError(e))
   }
 
-  private async runMutation(c: Connection, message: any): Promise<object> {
-    const udfPath = normalizeUdfPath(message.udfPath)
-    await this.delay(udfPath)
-    try {
-      const value = await this.call(c, 'mutation', udfPath, jsonToConvex(message.args?.[0] ?? {}))
+  private runMutation(c: Connection, message: any): Promise<object> {
+    return this.respond(c, 'MutationResponse', message, () => {
       this.ts += 1n
       this.refreshAll()
-      return { type: 'MutationResponse', requestId: message.requestId, success: true, result: convexToJson(value as Value), ts: encodeTs(this.ts), logLines: [] }
-    }
-    catch (e) {
-      const failure = this.failure(e)
-      return { type: 'MutationResponse', requestId: message.requestId, success: false, result: failure.message, errorData: failure.errorData, logLines: [] }
-    }
+      return { ts: encodeTs(this.ts) }
+    })
   }
 
   private async action(c: Connection, message: any) {
+    const response = await this.respond(c, 'ActionResponse', message)
+    // A connection that dropped meanwhile is gone: the client already failed the action.
+    await c.task(() => c.send(response))
+  }
+
+  /**
+   * Runs the mutation or action of `message` after its latency, and builds the response the
+   * client expects: the result, or the failure with its `errorData`. `committed` adds fields
+   * to a success (a mutation's commit timestamp).
+   */
+  private async respond(c: Connection, type: 'MutationResponse' | 'ActionResponse', message: any, committed?: () => object): Promise<object> {
     const udfPath = normalizeUdfPath(message.udfPath)
     await this.delay(udfPath)
-    let response: object
+    const kind = type === 'MutationResponse' ? 'mutation' : 'action'
     try {
-      const value = await this.call(c, 'action', udfPath, jsonToConvex(message.args?.[0] ?? {}))
-      response = { type: 'ActionResponse', requestId: message.requestId, success: true, result: convexToJson(value as Value), logLines: [] }
+      const value = await this.call(c, kind, udfPath, jsonToConvex(message.args?.[0] ?? {}))
+      return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ...committed?.(), logLines: [] }
     }
     catch (e) {
       const failure = this.failure(e)
-      response = { type: 'ActionResponse', requestId: message.requestId, success: false, result: failure.message, errorData: failure.errorData, logLines: [] }
+      return { type, requestId: message.requestId, success: false, result: failure.message, errorData: failure.errorData, logLines: [] }
     }
-    // A connection that dropped meanwhile is gone: the client already failed the action.
-    await c.task(() => c.send(response))
   }
 
   /**
@@ -593,10 +599,8 @@ export class TestBackend implements SocketHost {
     return this.latencies.get(udfPath) ?? this.defaultLatency
   }
 
-  private async delay(udfPath: string) {
-    const ms = this.latencyOf(udfPath)
-    if (ms > 0)
-      await new Promise(resolve => setTimeout(resolve, ms))
+  private delay(udfPath: string): Promise<void> {
+    return sleep(this.latencyOf(udfPath))
   }
 
   /** Runs a function as the connection's identity, unless a failure was injected for it. */
