@@ -1,7 +1,8 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
 import type { AuthTokenFetcher } from 'convex/browser'
+import type { App } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
-import { hasInjectionContext, inject, shallowReactive } from 'vue'
+import { getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 
 /** What the plugin shares besides the client: auth state and the SSR query results. */
@@ -10,6 +11,8 @@ export interface ConvexContext {
   auth: { isLoading: boolean, isAuthenticated: boolean, fetchToken: AuthTokenFetcher | null }
   /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
   ssr: ConvexSsrState
+  /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
+  app?: App
 }
 
 /** A fresh context: signed out, nothing fetched. */
@@ -51,4 +54,24 @@ export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetc
 /** The plugin's context, or `null` where no plugin was installed. */
 export function injectContext(): ConvexContext | null {
   return hasInjectionContext() ? inject(ConvexContextKey, null) : null
+}
+
+/** Vue's code for errors of user callbacks (`ErrorCodes.COMPONENT_EVENT_HANDLER`). */
+const CALLBACK_ERROR = 6
+
+/**
+ * A function that reports an error thrown by a user's callback (`onSuccess`, `onError`)
+ * through Vue's error handling: the component's `errorCaptured` hooks and the app's
+ * `config.errorHandler`, or the console where there is no app. Call it in setup.
+ */
+export function useErrorReporter(): (error: unknown) => void {
+  const instance = getCurrentInstance()
+  const app = instance ? undefined : injectContext()?.app
+  return (error) => {
+    const handler = app?.config.errorHandler
+    if (handler)
+      handler(error, null, 'vueuse-convex callback')
+    else
+      handleError(error, instance, CALLBACK_ERROR, false)
+  }
 }

@@ -4,14 +4,9 @@ import { getFunctionName } from 'convex/server'
 import { convexToJson } from 'convex/values'
 import { hasInjectionContext, inject, isRef } from 'vue'
 import { ConvexClientKey } from '../useConvexClient/key'
+import { describe, normalizeArgs, toError, usageError } from './args'
 
-/** Starts the message of every error raised by vueuse-convex itself (not by Convex). */
-const PREFIX = '[vueuse-convex]'
-
-/** Builds an `Error` whose message starts with the library prefix and the caller's name. */
-export function usageError(caller: string, message: string): TypeError {
-  return new TypeError(`${PREFIX} ${caller}(): ${message}`)
-}
+export { normalizeArgs, toError, usageError } from './args'
 
 /**
  * The nearest client: the explicit `options.client`, else the one provided by
@@ -28,14 +23,6 @@ export function resolveClient(caller: string, explicit?: ConvexClientLike | null
     'no Convex client found. Install the plugin with app.use(createConvexVue({ url })), '
     + 'call provideConvexClient(client) in a parent component, or pass { client } in the options.',
   )
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined)
-    return String(value)
-  if (typeof value === 'string')
-    return `the string ${JSON.stringify(value)}`
-  return `a value of type ${typeof value}`
 }
 
 /**
@@ -97,49 +84,13 @@ export function onClientClose(client: ConvexClientLike, listener: () => void): (
   return () => listeners.delete(listener)
 }
 
-/**
- * The path of the first circular reference in `value` (e.g. `.a.b`), or `null`. Convex values
- * are trees; the client would otherwise fail with "Maximum call stack size exceeded".
- */
-export function findCycle(value: unknown, path = '', ancestors = new Set<object>()): string | null {
-  if (typeof value !== 'object' || value === null)
-    return null
-  if (ancestors.has(value))
-    return path || '(the arguments themselves)'
-  ancestors.add(value)
-  const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value).map(([k, v]) => [`.${k}`, v] as const)
-  for (const [key, child] of entries) {
-    const found = findCycle(child, path + key, ancestors)
-    if (found)
-      return found
+/** What `read` returns, or the error it throws (always an `Error`): for computeds that must not throw. */
+export function guard<T>(read: () => T): T | Error {
+  try {
+    return read()
   }
-  ancestors.delete(value)
-  return null
-}
-
-/**
- * Explains a failure to serialize `args`: a circular reference makes Convex's serializer
- * overflow the stack ("Maximum call stack size exceeded"), so name the cycle's path instead.
- * Called only once something failed, so successful calls never walk their arguments twice.
- */
-export function explainUnsendable(caller: string, name: string, args: unknown, error: unknown): unknown {
-  if (!(error instanceof RangeError))
-    return error
-  const cycle = findCycle(args)
-  return cycle
-    ? usageError(caller, `the arguments of "${name}" contain a circular reference at ${cycle}; Convex values must be trees (no object may contain itself).`)
-    : error
-}
-
-/** `read`, but returning a thrown error instead of throwing it: for watch sources. */
-export function orError<T>(read: () => T): () => T | Error {
-  return () => {
-    try {
-      return read()
-    }
-    catch (e) {
-      return e as Error
-    }
+  catch (e) {
+    return toError(e)
   }
 }
 
@@ -162,11 +113,11 @@ export function queryTarget<Reference extends FunctionReference<'query', any>, A
   example: string,
 ): QueryTarget<Reference, Args> {
   const name = functionName(caller, reference, example)
+  const plain = normalizeArgs(caller, name, args) as Args
   try {
-    return { reference, args, key: `${name}:${JSON.stringify(convexToJson(args as any))}` }
+    return { reference, args: plain, key: `${name}:${JSON.stringify(convexToJson(plain as any))}` }
   }
   catch (e) {
-    const explained = explainUnsendable(caller, name, args, e)
-    throw explained !== e ? explained : usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
+    throw usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
   }
 }

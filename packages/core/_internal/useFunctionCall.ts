@@ -1,15 +1,27 @@
-// The state machine shared by useConvexAction and useConvexMutation: one call at a time writes
-// state (the latest), composed from VueUse's useAsyncState and mapped onto one status enum.
+// The state machine shared by useConvexAction and useConvexMutation. Every call gets its own
+// entry (one VueUse `useAsyncState`); the returned refs are computed over the current entry.
+// A call can only ever write its own entry, so an older call, `reset()` or disposal cannot
+// leave a state that no call is in.
 import type { FunctionArgs, FunctionReference, FunctionReturnType, OptionalRestArgs } from 'convex/server'
-import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
 import { computed, shallowRef, toValue } from 'vue'
-import { checkPlainReference, explainUnsendable, functionName, onClientClose, usageError } from '.'
+import { checkPlainReference, functionName, normalizeArgs, onClientClose, toError, usageError } from '.'
+import { useErrorReporter } from './context'
 import { withTimeout } from './timeout'
 
 /** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
 export type CallStatus = 'idle' | 'pending' | 'success' | 'error'
+
+/**
+ * The state of the latest call as one value: checking `status` narrows `data` and `error`.
+ */
+export type CallState<Result>
+  = | { status: 'idle', data: undefined, error: null }
+    | { status: 'pending', data: Result | undefined, error: null }
+    | { status: 'success', data: Result, error: null }
+    | { status: 'error', data: Result | undefined, error: Error }
 
 /** Options shared by the calling composables. */
 export interface FunctionCallOptions<Fn extends FunctionReference<any>> {
@@ -31,13 +43,15 @@ export interface FunctionCallOptions<Fn extends FunctionReference<any>> {
   timeout?: number
   /**
    * Called with the result and the arguments of every call that succeeds,
-   * unless `reset()` ran or the scope was disposed while it was in flight.
+   * unless `reset()` ran or the scope was disposed while it was in flight. An error it throws
+   * goes to Vue's error handling (`app.config.errorHandler`); the call still succeeded.
    * @default undefined
    */
   onSuccess?: (data: FunctionReturnType<Fn>, args: FunctionArgs<Fn>) => void
   /**
    * Called with the error and the arguments of every call that fails,
-   * unless `reset()` ran or the scope was disposed while it was in flight.
+   * unless `reset()` ran or the scope was disposed while it was in flight. An error it throws
+   * goes to Vue's error handling; `execute` still rejects with the call's error.
    * @default undefined
    */
   onError?: (error: Error, args: FunctionArgs<Fn>) => void
@@ -47,28 +61,49 @@ export interface FunctionCallOptions<Fn extends FunctionReference<any>> {
 export interface FunctionCallReturn<Fn extends FunctionReference<any>> {
   /**
    * Runs the function and resolves with its result. Rejects with the client's error
-   * (a `ConvexError` keeps its class and `.data`) and sets `error`.
+   * (a `ConvexError` keeps its class and `.data`) and sets `error`. Await it in script code;
+   * in templates and fire-and-forget handlers use `run`, which never rejects.
    */
   execute: (...args: OptionalRestArgs<Fn>) => Promise<FunctionReturnType<Fn>>
+  /**
+   * Runs the function like `execute` but returns nothing and never rejects: the outcome is
+   * only in `status`, `data` and `error`. For templates (`@submit.prevent="run({ prompt })"`),
+   * where a rejection would be reported as an uncaught error.
+   */
+  run: (...args: OptionalRestArgs<Fn>) => void
+  /** The latest call as one value whose `status` narrows `data` and `error`. */
+  state: ComputedRef<CallState<FunctionReturnType<Fn>>>
   /** The result of the latest successful call; `undefined` before one and after `reset()`. */
-  data: Readonly<ShallowRef<FunctionReturnType<Fn> | undefined>>
+  data: ComputedRef<FunctionReturnType<Fn> | undefined>
   /** `'idle'`, `'pending'`, `'success'` or `'error'`, for the latest call. */
   status: ComputedRef<CallStatus>
   /** `true` exactly while `status` is `'pending'`. */
   pending: ComputedRef<boolean>
-  /** The error of the latest call; `null` before one fails, on a new call and after `reset()`. */
+  /** The error of the latest call (always an `Error`); `null` before one fails, on a new call and after `reset()`. */
   error: ComputedRef<Error | null>
   /** Back to `'idle'`: clears `data` and `error`; a call still in flight will not write state. */
   reset: () => void
 }
 
-/** Boxes a rejection so that even `undefined` counts as an error in `useAsyncState`. */
-class Failure {
-  constructor(readonly reason: Error) {}
+/** One call: the refs of its own `useAsyncState`, written by that call alone. */
+interface Entry<Result> {
+  state: Ref<Result | undefined>
+  isLoading: Ref<boolean>
+  error: Ref<unknown>
 }
 
-/** Passed instead of arguments to start a run that only invalidates the ones in flight. */
-const INVALIDATE = Symbol('invalidate')
+/** The entry before any call, and after `reset()` or disposal: no call is in it. */
+const IDLE: CallState<never> = Object.freeze({ status: 'idle', data: undefined, error: null })
+
+function entryState<Result>(entry: Entry<Result>): CallState<Result> {
+  if (entry.isLoading.value)
+    return { status: 'pending', data: entry.state.value, error: null }
+  const error = entry.error.value
+  // Every failure is stored as an Error (see `toError`), so a falsy one cannot read as success.
+  if (error)
+    return { status: 'error', data: entry.state.value, error: error as Error }
+  return { status: 'success', data: entry.state.value as Result, error: null }
+}
 
 /**
  * The calling composables' state machine. `caller` and `example` (a reference such as
@@ -85,85 +120,95 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
 ): FunctionCallReturn<Fn> {
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
   checkPlainReference(caller, reference, example)
+  const report = useErrorReporter()
 
   type Result = FunctionReturnType<Fn>
   type Args = FunctionArgs<Fn>
 
-  /** `true` before the first call and after `reset()`: hides a run that only invalidates. */
-  const idle = shallowRef(true)
-  /** Bumped by `reset()` and scope disposal: calls started before it fire no callbacks. */
-  let epoch = 0
+  /** The latest call's entry, or `null` when no call is current (idle). */
+  const current = shallowRef<Entry<Result> | null>(null)
+  /** Replaced by `reset()` and disposal: calls started under an older one fire no callbacks. */
+  let lifetime = {}
 
-  const { state, isLoading, error: failure, executeImmediate } = useAsyncState<Result | undefined, [Args | typeof INVALIDATE]>(
-    async (args) => {
-      if (args === INVALIDATE)
-        return undefined
-      let stopListening = () => {}
-      let name = ''
-      try {
-        const fn = toValue(reference)
-        name = functionName(caller, fn, example)
-        if ((client as { closed?: boolean }).closed)
-          throw usageError(caller, `cannot call "${name}": the Convex client is closed.`)
-        // A closed client never settles what is in flight: stop waiting when it closes.
-        const closed = new Promise<never>((_, reject) => {
-          stopListening = onClientClose(client, () => reject(usageError(caller, `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
-        })
-        const call = Promise.race([invoke(fn, args), closed])
-        return await (timeout > 0 ? withTimeout(call, timeout, `${caller}: "${name}"`) : call)
-      }
-      catch (e) {
-        throw new Failure(explainUnsendable(caller, name, args, e) as Error)
-      }
-      finally {
-        stopListening()
-      }
-    },
-    undefined,
-    { immediate: false, resetOnExecute, throwError: true, shallow: true, onError: () => {} },
-  )
-
-  const status = computed<CallStatus>(() => {
-    if (idle.value)
-      return 'idle'
-    if (isLoading.value)
-      return 'pending'
-    return failure.value ? 'error' : 'success'
-  })
-  const pending = computed(() => status.value === 'pending')
-  const error = computed<Error | null>(() => failure.value instanceof Failure ? failure.value.reason : null)
-
-  async function execute(args: Args = {} as Args): Promise<Result> {
-    const started = epoch
-    idle.value = false
+  /** Runs one call of the function; throws (as a rejection) with an `Error` and sends nothing for bad input. */
+  async function call(input: unknown, sent: { args: unknown }): Promise<Result> {
+    let stopListening = () => {}
     try {
-      const data = (await executeImmediate(args)) as Result
-      if (started === epoch)
-        onSuccess?.(data, args)
-      return data
+      const fn = toValue(reference)
+      const name = functionName(caller, fn, example)
+      const args = normalizeArgs(caller, name, input) as Args
+      sent.args = args
+      if ((client as { closed?: boolean }).closed)
+        throw usageError(caller, `cannot call "${name}": the Convex client is closed.`)
+      // A closed client never settles what is in flight: stop waiting when it closes.
+      const closed = new Promise<never>((_, reject) => {
+        stopListening = onClientClose(client, () => reject(usageError(caller, `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
+      })
+      const running = Promise.race([invoke(fn, args), closed])
+      return await (timeout > 0 ? withTimeout(running, timeout, `${caller}: "${name}"`) : running)
     }
     catch (e) {
-      const reason = e instanceof Failure ? e.reason : e as Error
-      if (started === epoch)
-        onError?.(reason, args)
-      throw reason
+      throw toError(e)
+    }
+    finally {
+      stopListening()
     }
   }
 
-  function invalidate() {
-    epoch++
-    // A newer run makes every run in flight stale: useAsyncState then ignores their outcome.
-    void executeImmediate(INVALIDATE)
+  function execute(input?: Args): Promise<Result> {
+    const started = lifetime
+    const sent = { args: input as unknown }
+    const previous = current.value
+    const entry = useAsyncState<Result | undefined, [unknown]>(
+      (args: unknown) => call(args, sent),
+      resetOnExecute ? undefined : previous?.state.value,
+      { immediate: false, resetOnExecute: true, throwError: true, shallow: true, onError: () => {} },
+    )
+    const done = entry.executeImmediate(input) as Promise<Result>
+    current.value = { state: entry.state, isLoading: entry.isLoading, error: entry.error }
+    return done.then(
+      (data) => {
+        if (started === lifetime && onSuccess) {
+          try {
+            onSuccess(data, sent.args as Args)
+          }
+          catch (e) {
+            report(e)
+          }
+        }
+        return data
+      },
+      (error: Error) => {
+        if (started === lifetime && onError) {
+          try {
+            onError(error, sent.args as Args)
+          }
+          catch (e) {
+            report(e)
+          }
+        }
+        throw error
+      },
+    )
   }
 
   function reset() {
-    invalidate()
-    idle.value = true
-    state.value = undefined
+    lifetime = {}
+    current.value = null
   }
 
-  tryOnScopeDispose(invalidate)
+  tryOnScopeDispose(reset)
 
-  // `execute` takes the arguments object, or none for a function without arguments.
-  return { execute: execute as FunctionCallReturn<Fn>['execute'], data: state, status, pending, error, reset }
+  const state = computed<CallState<Result>>(() => current.value ? entryState(current.value) : IDLE)
+  return {
+    // `execute` takes the arguments object, or none for a function without arguments.
+    execute: execute as FunctionCallReturn<Fn>['execute'],
+    run: ((input?: Args) => void execute(input).catch(() => {})) as FunctionCallReturn<Fn>['run'],
+    state,
+    data: computed(() => state.value.data),
+    status: computed(() => state.value.status),
+    pending: computed(() => state.value.status === 'pending'),
+    error: computed(() => state.value.error),
+    reset,
+  }
 }

@@ -19,6 +19,23 @@ describe('useConvexAction types', () => {
     expectTypeOf(reset).toEqualTypeOf<() => void>()
   })
 
+  it('narrows data and error through state.status, and types run like execute', () => {
+    const { state, run } = useConvexAction(api.ai.generate)
+    const current = state.value
+    if (current.status === 'success') {
+      expectTypeOf(current.data).toEqualTypeOf<{ text: string, tokens: number }>()
+      expectTypeOf(current.error).toEqualTypeOf<null>()
+    }
+    if (current.status === 'error')
+      expectTypeOf(current.error).toEqualTypeOf<Error>()
+    if (current.status === 'idle')
+      expectTypeOf(current.data).toEqualTypeOf<undefined>()
+    expectTypeOf(run).parameters.toEqualTypeOf<[{ prompt: string }]>()
+    expectTypeOf(run).returns.toEqualTypeOf<void>()
+    // @ts-expect-error prompt must be a string
+    run({ prompt: 1 })
+  })
+
   it('is called with no arguments for an action without arguments', () => {
     const { execute } = useConvexAction(api.ai.model)
     void execute()

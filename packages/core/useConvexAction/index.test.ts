@@ -63,13 +63,17 @@ describe('useConvexAction (state machine)', () => {
     expect(result.error.value).toBe(boom)
   })
 
-  it('counts even a falsy rejection as an error', async () => {
+  it.each([undefined, 'quota exceeded', 0, { code: 42 }])('wraps a rejection with %j in an Error, keeping it as the cause', async (reason) => {
     const { client, calls } = controlledClient()
     const { result } = withClient(client, () => useConvexAction(generate))
     const promise = result.execute({ prompt: 'x' })
-    calls[0].reject(undefined)
-    await expect(promise).rejects.toBeUndefined()
+    calls[0].reject(reason)
+    const error = await promise.catch(e => e)
+    expect(error).toBeInstanceOf(Error)
+    expect(error.cause).toBe(reason)
+    expect(error.message).toContain(typeof reason === 'string' ? reason : 'not an Error')
     expect(result.status.value).toBe('error')
+    expect(result.error.value).toBe(error)
   })
 
   it('calls an action without arguments with an empty object', async () => {

@@ -101,6 +101,7 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
       const provided = createClient(app)
       app.provide(ConvexClientKey, provided)
       app.provide(ConvexContextKey, context)
+      context.app = app
       if (auth)
         applyAuth(provided, context, auth)
     },

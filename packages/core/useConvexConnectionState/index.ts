@@ -3,7 +3,7 @@ import type { ToRefs } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { shallowReactive, shallowReadonly, toRefs } from 'vue'
-import { isBrowser, resolveClient } from '../_internal'
+import { resolveClient } from '../_internal'
 
 /** Options of {@link useConvexConnectionState}. */
 export interface UseConvexConnectionStateOptions {
@@ -30,7 +30,7 @@ const OFFLINE: ConnectionState = {
 
 /**
  * The client's connection state, live: `isWebSocketConnected`, `hasInflightRequests`,
- * `inflightMutations`, `connectionRetries`... On the server (or with an HTTP client) it stays
+ * `inflightMutations`, `connectionRetries`... With an HTTP client (server-side rendering) it stays
  * disconnected.
  *
  * @example
@@ -38,7 +38,7 @@ const OFFLINE: ConnectionState = {
  */
 export function useConvexConnectionState(options: UseConvexConnectionStateOptions = {}): UseConvexConnectionStateReturn {
   const client = resolveClient('useConvexConnectionState', options.client)
-  const watchable = isBrowser && typeof client.connectionState === 'function' && typeof client.subscribeToConnectionState === 'function'
+  const watchable = typeof client.connectionState === 'function' && typeof client.subscribeToConnectionState === 'function'
   const state = shallowReactive<ConnectionState>({ ...OFFLINE, ...(watchable ? client.connectionState!() : {}) })
   if (watchable) {
     const unsubscribe = client.subscribeToConnectionState!((next: ConnectionState) => Object.assign(state, next))

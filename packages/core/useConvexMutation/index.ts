@@ -1,7 +1,10 @@
 import type { OptimisticUpdate } from 'convex/browser'
 import type { FunctionArgs, FunctionReference } from 'convex/server'
+import type { Value } from 'convex/values'
 import type { MaybeRefOrGetter } from 'vue'
 import type { CallStatus, FunctionCallOptions, FunctionCallReturn } from '../_internal/useFunctionCall'
+import { getFunctionName } from 'convex/server'
+import { convexToJson } from 'convex/values'
 import { resolveClient, usageError } from '../_internal'
 import { useFunctionCall } from '../_internal/useFunctionCall'
 
@@ -48,10 +51,19 @@ export function useConvexMutation<Mutation extends FunctionReference<'mutation'>
     throw usageError(NAME, 'the client has no mutation() method. Pass a ConvexClient or ConvexHttpClient.')
   let optimisticUpdate = options.optimisticUpdate
 
-  const state = useFunctionCall(NAME, 'api.messages.send', mutation, options, client, (fn, args) =>
-    optimisticUpdate
-      ? client.mutation!(fn, args, { optimisticUpdate })
-      : client.mutation!(fn, args))
+  const state = useFunctionCall(NAME, 'api.messages.send', mutation, options, client, (fn, args) => {
+    if (!optimisticUpdate)
+      return client.mutation!(fn, args)
+    // Convex's client applies the update before it serializes the arguments, and keeps it when
+    // serializing then throws: check that they can be sent first.
+    try {
+      convexToJson(args as Value)
+    }
+    catch (e) {
+      throw usageError(NAME, `the arguments of "${getFunctionName(fn)}" cannot be sent to Convex, so neither the mutation nor its optimistic update ran: ${(e as Error).message}`)
+    }
+    return client.mutation!(fn, args, { optimisticUpdate })
+  })
 
   const result: UseConvexMutationReturn<Mutation> = {
     ...state,

@@ -3,7 +3,7 @@ import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { checkPlainReference, isBrowser, orError, queryTarget, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, guard, isBrowser, queryTarget, resolveClient, usageError } from '../_internal'
 
 /** A query that takes `paginationOpts` and returns a page: `.paginate(paginationOpts)`. */
 export type PaginatedQueryReference = FunctionReference<'query', 'public', { paginationOpts: PaginationOptions }, PaginationResult<any>>
@@ -82,14 +82,12 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     error.value = null
   }
 
-  const target = computed(() => {
+  const target = computed(() => guard(() => {
     const a = toValue(args)
-    if (a === 'skip')
-      return null
-    return queryTarget(NAME, toValue(query), a, 'api.messages.page')
-  })
+    return a === 'skip' ? null : queryTarget(NAME, toValue(query), a, 'api.messages.page')
+  }))
 
-  watch(orError(() => target.value), (next, previous) => {
+  watch(target, (next, previous) => {
     if (next && previous && !(next instanceof Error) && !(previous instanceof Error) && next.key === previous.key)
       return
     stop()

@@ -21,6 +21,14 @@ describe('useConvexQuery types', () => {
     useConvexQuery(api.counter.get, shallowRef({ name: 'b' }))
   })
 
+  it('takes refs inside the arguments, at any depth', () => {
+    const name = shallowRef('a')
+    useConvexQuery(api.counter.get, { name })
+    useConvexQuery(api.messages.list, { limit: shallowRef(3) })
+    // @ts-expect-error the ref must hold a string
+    useConvexQuery(api.counter.get, { name: shallowRef(1) })
+  })
+
   it('lets arguments be omitted only when the query needs none', () => {
     useConvexQuery(api.users.me)
     useConvexQuery(api.messages.list) // only optional arguments

@@ -1,16 +1,20 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ArgsWithRefs } from '../_internal/args'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
-import { checkPlainReference, isBrowser, orError, queryTarget, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, guard, onClientClose, queryTarget, resolveClient, usageError } from '../_internal'
 import { injectContext } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
 
-/** Arguments of a query, or `'skip'` to not subscribe (yet). */
-export type QueryArgsOrSkip<Query extends FunctionReference<'query'>> = FunctionArgs<Query> | 'skip'
+/**
+ * Arguments of a query, or `'skip'` to not subscribe (yet). Values inside them may be refs,
+ * at any depth: they are unwrapped and tracked, so the query re-subscribes when they change.
+ */
+export type QueryArgsOrSkip<Query extends FunctionReference<'query'>> = ArgsWithRefs<FunctionArgs<Query>> | 'skip'
 
 /** Options of {@link useConvexQuery}. */
 export interface UseConvexQueryOptions {
@@ -71,7 +75,9 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveClient(NAME, options.client)
   const context = injectContext()
-  const live = isBrowser && typeof client.onUpdate === 'function'
+  // Live wherever the client can subscribe (a ConvexClient, in a browser or in Node); an HTTP
+  // client (server-side rendering) fetches once.
+  const live = typeof client.onUpdate === 'function'
   if (!live && typeof client.query !== 'function')
     throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
@@ -108,13 +114,14 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     settle('error')
   }
 
-  /** What to subscribe to: `null` when skipped; a thrown error when the input is unusable. */
-  const target = computed(() => {
-    const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined) ?? {}
-    if (a === 'skip')
-      return null
-    return queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list')
-  })
+  /**
+   * What to subscribe to: `null` when skipped, an `Error` when the input is unusable. It never
+   * throws: Vue evaluates it while checking whether the watcher is dirty, outside any handler.
+   */
+  const target = computed(() => guard(() => {
+    const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined)
+    return a === 'skip' ? null : queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list')
+  }))
 
   function stop() {
     unsubscribe?.()
@@ -165,7 +172,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   }
 
   watch(
-    orError(() => target.value),
+    target,
     (next, previous) => {
       if (next instanceof Error) {
         stop()
@@ -185,9 +192,18 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     { immediate: true },
   )
 
+  // A closed client sends nothing more: whoever waits for a first result must stop waiting.
+  const stopListening = onClientClose(client, () => {
+    if (state.value === 'pending') {
+      stop()
+      onError(usageError(NAME, 'the Convex client was closed before the query\'s first result arrived.'))
+    }
+  })
+
   let disposed = false
   tryOnScopeDispose(() => {
     stop()
+    stopListening()
     disposed = true
     // Whoever awaits this query must not wait forever for a component that is gone.
     const done = waiters

@@ -1,0 +1,121 @@
+// The arguments every composable sends: refs unwrapped (and so tracked where a computed reads
+// them), checked for the mistakes Convex's serializer reports badly or not at all.
+import type { MaybeRef } from 'vue'
+import { isRef } from 'vue'
+
+/** `T`, where any value inside it, at any depth, may also be a ref of that value. */
+export type MaybeRefDeep<T> = T extends (...args: any[]) => any
+  ? T
+  : T extends object
+    ? MaybeRef<{ [K in keyof T]: MaybeRefDeep<T[K]> }>
+    : MaybeRef<T>
+
+/** A function's arguments object whose values, at any depth, may be refs (unwrapped when sent). */
+export type ArgsWithRefs<Args> = { [K in keyof Args]: MaybeRefDeep<Args[K]> }
+
+/** How deeply Convex values may nest (objects and arrays inside the arguments object). */
+export const MAX_NESTING = 16
+
+/** Starts the message of every error raised by vueuse-convex itself (not by Convex). */
+const PREFIX = '[vueuse-convex]'
+
+/** Builds an `Error` whose message starts with the library prefix and the caller's name. */
+export function usageError(caller: string, message: string): TypeError {
+  return new TypeError(`${PREFIX} ${caller}(): ${message}`)
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
+}
+
+function isEvent(value: unknown): value is Event {
+  return typeof Event !== 'undefined' && value instanceof Event
+}
+
+/** A short description of a value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null || value === undefined)
+    return String(value)
+  if (Array.isArray(value))
+    return 'an array'
+  if (typeof value === 'object')
+    return `an instance of ${value.constructor?.name ?? 'a class'}`
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.slice(0, 40))}`
+  return `a ${typeof value} (${String(value).slice(0, 40)})`
+}
+
+/**
+ * Walks `value` at most {@link MAX_NESTING} levels deep, unwrapping refs, and returns it with
+ * refs replaced by their values (copying only the containers that held one).
+ */
+function unwrap(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): unknown {
+  const plain = isRef(value) ? value.value : value
+  if (typeof plain !== 'object' || plain === null)
+    return plain
+  if (isEvent(plain))
+    throw usageError(caller, `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
+  const isArray = Array.isArray(plain)
+  if (!isArray && !isPlainObject(plain))
+    return plain // Convex's serializer names the class it cannot send
+  if (ancestors.includes(plain))
+    throw usageError(caller, `the arguments of "${name}" contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
+  if (depth > MAX_NESTING)
+    throw usageError(caller, `the arguments of "${name}" are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
+  ancestors.push(plain)
+  let copy: any
+  if (isArray) {
+    for (let i = 0; i < plain.length; i++) {
+      const child = plain[i]
+      const next = unwrap(caller, name, child, depth + 1, `${path}[${i}]`, ancestors)
+      if (next !== child)
+        (copy ??= plain.slice())[i] = next
+    }
+  }
+  else {
+    for (const key of Object.keys(plain)) {
+      const child = (plain as Record<string, unknown>)[key]
+      const next = unwrap(caller, name, child, depth + 1, `${path}.${key}`, ancestors)
+      if (next !== child)
+        (copy ??= { ...plain })[key] = next
+    }
+  }
+  ancestors.pop()
+  return copy ?? plain
+}
+
+/**
+ * The arguments to send for `input`: `{}` for none, refs (at any depth) unwrapped. Throws an
+ * error that says what to write instead for a DOM event (`@click="execute"`), `null`, a
+ * non-object, a circular reference or nesting deeper than Convex allows; nothing is sent then.
+ */
+export function normalizeArgs(caller: string, name: string, input: unknown, call = 'execute'): Record<string, unknown> {
+  const args = isRef(input) ? input.value : input
+  if (args === undefined)
+    return {}
+  if (isEvent(args)) {
+    throw usageError(caller, `${call}() of "${name}" was called with a DOM Event (${args.type}) as its arguments, so nothing was sent. `
+      + `A template handler written as @${args.type}="${call}" passes the event: write @${args.type}="${call}()" for a function without arguments, or pass them: @${args.type}="${call}({ ... })".`)
+  }
+  if (typeof args !== 'object' || args === null || Array.isArray(args) || !isPlainObject(args))
+    throw usageError(caller, `the arguments of "${name}" must be a plain object such as { id } (or nothing), but got ${describe(args)}.`)
+  return unwrap(caller, name, args, 1, '', []) as Record<string, unknown>
+}
+
+/** `value` as an `Error`: a rejection with a string, `undefined` or anything else is wrapped. */
+export function toError(value: unknown): Error {
+  if (value instanceof Error)
+    return value
+  const text = typeof value === 'string' ? value : value === undefined ? 'undefined' : safeString(value)
+  return new Error(`A Convex call failed with a value that is not an Error: ${text}`, { cause: value })
+}
+
+function safeString(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  }
+  catch {
+    return String(value)
+  }
+}
