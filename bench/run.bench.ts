@@ -273,12 +273,100 @@ async function largeResults() {
   table.push({ figure: `large results: ${ROWS.toLocaleString('en')} rows × ${UPDATES} updates, useConvexQuery vs deep ref`, value: ratio.toFixed(3), unit: 'ratio of medians (time to read each new value)', goal: '< 1', runs: '7 rounds' })
 }
 
+async function paginated() {
+  const PAGES = 100
+  const SIZE = 100
+  const INSERTS = 50
+  const items = Array.from({ length: PAGES * SIZE }, (_, i) => ({ _id: `m${i}`, n: i }))
+  const pageOf = (k: number, extra: object[] = []) => ({
+    page: [...extra, ...items.slice(k * SIZE, (k + 1) * SIZE)],
+    isDone: k === PAGES - 1,
+    continueCursor: `c${k + 1}`,
+    splitCursor: null,
+    pageStatus: null,
+  })
+  // A client double that answers every page at once, so only the Vue side is timed: the
+  // composable's bookkeeping against the least a hand-written list must do (concatenate the
+  // pages whenever one changes).
+  const double = () => {
+    const pages = new Map<string | null, (value: unknown) => void>()
+    const client = {
+      onUpdate: (_q: unknown, args: { paginationOpts: { cursor: string | null } }, cb: (v: unknown) => void) => {
+        const cursor = args.paginationOpts.cursor
+        pages.set(cursor, cb)
+        const k = cursor === null ? 0 : Number(cursor.slice(1))
+        return Object.assign(() => pages.delete(cursor), { getCurrentValue: () => pageOf(k) })
+      },
+    }
+    return { client, insert: (item: object) => pages.get(null)!(pageOf(0, [item])) }
+  }
+  const build = (variant: 'ours' | 'raw') => {
+    const { client, insert } = double()
+    const scope = effectScope()
+    const results = scope.run(() => {
+      if (variant === 'ours') {
+        const list = core.useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: SIZE, client })
+        for (let k = 1; k < PAGES; k++)
+          list.loadMore(SIZE)
+        return list.results
+      }
+      const pages: Array<{ page: unknown[] }> = []
+      const all = ref<unknown[]>([])
+      for (let k = 0; k < PAGES; k++) {
+        const stop = client.onUpdate(null, { paginationOpts: { cursor: k ? `c${k}` : null } }, (v) => {
+          pages[k] = v as never
+          all.value = pages.flatMap(p => p.page)
+        })
+        pages[k] = stop.getCurrentValue() as never
+      }
+      all.value = pages.flatMap(p => p.page)
+      return computed(() => all.value)
+    })!
+    if (results.value.length !== PAGES * SIZE)
+      throw new Error(`${variant}: expected ${PAGES * SIZE} items, got ${results.value.length}`)
+    return { results, insert, scope }
+  }
+  const time = (variant: 'ours' | 'raw') => async () => {
+    const { results, insert, scope } = build(variant)
+    const t0 = now()
+    for (let i = 0; i < INSERTS; i++) {
+      insert({ _id: `new${i}`, n: -i })
+      if ((results.value[0] as { _id: string })._id !== `new${i}`)
+        throw new Error(`${variant}: the insert did not show`)
+    }
+    const elapsed = now() - t0
+    scope.stop()
+    return elapsed
+  }
+  const ratio = await abRatio(9, time('raw'), time('ours'))
+  set('paginated.insert.ratio', ratio)
+  table.push({ figure: `paginated: insert into a ${(PAGES * SIZE).toLocaleString('en')}-item list of ${PAGES} pages → results`, value: ratio.toFixed(3), unit: 'ratio of medians (ours / hand-written)', goal: '≤ 1.1', runs: `9 rounds × ${INSERTS} inserts` })
+
+  const heap = (variant: 'ours' | 'raw') => {
+    for (let i = 0; i < 3; i++) gc()
+    const before = process.memoryUsage().heapUsed
+    const list = build(variant)
+    for (let i = 0; i < 3; i++) gc()
+    const bytes = process.memoryUsage().heapUsed - before
+    list.scope.stop()
+    return bytes
+  }
+  heap('ours')
+  heap('raw')
+  const ours = median(Array.from({ length: 5 }, () => heap('ours')))
+  const raw = median(Array.from({ length: 5 }, () => heap('raw')))
+  set('paginated.heapBytes', ours)
+  set('paginated.heapBytesRaw', raw)
+  table.push({ figure: `paginated: heap of a ${PAGES}-page list (items shared)`, value: String(ours), unit: 'bytes (heapUsed delta)', goal: `≈ hand-written (${raw})`, runs: '5' })
+}
+
 it('benchmarks', async () => {
   const started = now()
   await sizes()
   await overhead()
   await fanoutAndLeaks()
   await largeResults()
+  await paginated()
   results.machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -294,6 +382,8 @@ it('benchmarks', async () => {
     'overhead.peer.*.ratio': 'the same, of (useConvexMutation time / the peer composable\'s time) for one mutation',
     'fanout.subscriptions': 'query subscriptions on the wire',
     'leak.*': 'left after unmounting; heapBytes is heapUsed after GC minus before, over 10,000 cycles (heapBytesRawClient: the same with a hand-written client.onUpdate, the baseline)',
+    'paginated.insert.ratio': 'median over interleaved rounds of (useConvexPaginatedQuery time / a hand-written concatenation of the same 100 page subscriptions) from a page update to reading results, on a client double that answers at once',
+    'paginated.heapBytes': 'heapUsed after GC with a 100-page list of 10,000 items built, minus before (heapBytesRaw: the hand-written list); the items themselves are shared by both',
     'large.ratio': 'median of (useConvexQuery time / deep ref time) to deliver and read 100 updates of 10,000 rows',
   }
   writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)

@@ -1,6 +1,7 @@
 // Functions for the reliability tests: controllable latency and failure.
+import { paginationOptsValidator } from 'convex/server'
 import { ConvexError, v } from 'convex/values'
-import { action, mutation } from './_generated/server'
+import { action, mutation, query } from './_generated/server'
 
 /** Returns `value` after `delayMs`, or fails with ConvexError({ value }) when `fail`. */
 export const echo = action({
@@ -35,5 +36,21 @@ export const failWith = action({
   args: { data: v.any() },
   handler: async (_ctx, { data }) => {
     throw new ConvexError(data)
+  },
+})
+
+/**
+ * The messages, newest first, a page at a time, failing as a deployment does when the query
+ * under a cursor changed: with the counter "invalidCursor" at 1 every page but the first fails
+ * with InvalidCursor, at 2 every page does.
+ */
+export const pageOrInvalidCursor = query({
+  args: { paginationOpts: paginationOptsValidator },
+  handler: async (ctx, { paginationOpts }) => {
+    const row = await ctx.db.query('counters').withIndex('by_name', q => q.eq('name', 'invalidCursor')).unique()
+    const mode = row?.value ?? 0
+    if (mode >= 2 || (mode === 1 && paginationOpts.cursor !== null))
+      throw new Error('InvalidCursor: Tried to run a query starting from a cursor, but it looks like this cursor is from a different query.')
+    return await ctx.db.query('messages').order('desc').paginate(paginationOpts)
   },
 })

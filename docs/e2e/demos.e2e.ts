@@ -148,6 +148,34 @@ describe('useConvexPaginatedQuery demo', () => {
     await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(9)
     expect(await items.first().textContent()).toContain('new at')
   })
+
+  it('shows a failing page as an error, keeps the items, and recovers on the next change', async () => {
+    await open('/core/useConvexPaginatedQuery')
+    const items = page.getByTestId('pages').locator('li')
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toBe('CanLoadMore')
+    await page.getByTestId('fail').click()
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toBe('Error')
+    expect(await page.getByTestId('pages-error').textContent()).toContain('The page could not be loaded')
+    expect(await items.count()).toBeGreaterThanOrEqual(3)
+    await page.getByTestId('add').click()
+    await expect.poll(() => status('pages-status').textContent(), { timeout: 10_000 }).toMatch(/CanLoadMore|Exhausted/)
+    expect(await page.getByTestId('pages-error').count()).toBe(0)
+  })
+})
+
+describe('useConvexQueries demo', () => {
+  it('subscribes each key on its own: add, update and remove counters', async () => {
+    await open('/core/useConvexQueries')
+    const apples = page.getByTestId('counter-apples').locator('code')
+    await expect.poll(() => apples.textContent(), { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('counter-apples').getByRole('button', { name: '+1' }).click()
+    await expect.poll(() => apples.textContent(), { timeout: 10_000 }).toBe('1')
+    expect(await page.getByTestId('counter-pears').locator('code').textContent()).toBe('0')
+    await page.getByTestId('add-counter').click()
+    await expect.poll(() => page.getByTestId('counter-plums').locator('code').textContent(), { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('counter-pears').getByRole('button', { name: 'remove' }).click()
+    await expect.poll(() => page.getByTestId('counter-pears').count()).toBe(0)
+  })
 })
 
 describe('useConvexConnectionState demo', () => {

@@ -33,7 +33,8 @@ describe('server-side rendering', () => {
         client = useConvexClient()
         const action = useConvexAction(api.ai.generate)
         const mutation = useConvexMutation(api.messages.send)
-        const pages = useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 5 })
+        // Skipped: a fetched list is covered with a backend in useConvexPaginatedQuery's tests.
+        const pages = useConvexPaginatedQuery(api.messages.page, 'skip', { initialNumItems: 5 })
         const { isWebSocketConnected } = useConvexConnectionState()
         const { isAuthenticated } = useConvexAuth()
         return () => h('p', [action.status.value, mutation.status.value, pages.status.value, String(isWebSocketConnected.value), String(isAuthenticated.value)].join(' '))

@@ -7,7 +7,7 @@ describe('useConvexPaginatedQuery types', () => {
   it('infers the item type and leaves paginationOpts to the composable', () => {
     const { results, status, loadMore } = useConvexPaginatedQuery(api.messages.page, { author: 'a' }, { initialNumItems: 5 })
     expectTypeOf(results.value).toEqualTypeOf<Array<{ _id: Id<'messages'>, _creationTime: number, author: string, body: string }>>()
-    expectTypeOf(status.value).toEqualTypeOf<'LoadingFirstPage' | 'CanLoadMore' | 'LoadingMore' | 'Exhausted'>()
+    expectTypeOf(status.value).toEqualTypeOf<'LoadingFirstPage' | 'CanLoadMore' | 'LoadingMore' | 'Exhausted' | 'Error'>()
     expectTypeOf(loadMore).toEqualTypeOf<(numItems: number) => boolean>()
   })
 

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { shallowRef } from 'vue'
+import { createApp, createSSRApp, defineComponent, h, nextTick, ref, shallowRef, watch } from 'vue'
+import { renderToString } from 'vue/server-renderer'
 import { useConvexPaginatedQuery } from '.'
 import { api } from '../../../docs/backend'
 import { useSetup, useTestConvex } from '../_test'
+import { createConvexVue } from '../useConvexClient'
+import { useConvexQuery } from '../useConvexQuery'
 
 const convex = useTestConvex()
 beforeEach(async () => {
@@ -52,6 +55,186 @@ describe('useConvexPaginatedQuery', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error too
     expect(() => useSetup(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 0 }), [convex]))
       .toThrowError(/initialNumItems must be a positive whole number/)
+    warn.mockRestore()
+  })
+
+  it('shows a failing first page as an error, keeps other queries live, and clears it on a good value', async () => {
+    convex.backend.failNext(api.messages.page, new Error('page boom'))
+    const { result } = useSetup(() => ({
+      list: useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 3 }),
+      count: useConvexQuery(api.counter.get, { name: 'other' }),
+    }), [convex])
+    await vi.waitFor(() => expect(result.list.error.value?.message).toMatch(/page boom/))
+    expect(result.list.status.value).toBe('Error')
+    expect(result.list.isLoading.value).toBe(false)
+    expect(result.list.loadMore(3)).toBe(false)
+    // The client is not frozen: another query still gets its values.
+    await convex.client.mutation(api.counter.increment, { name: 'other' })
+    await vi.waitFor(() => expect(result.count.data.value).toBe(1))
+    // A write re-runs the page, which now succeeds.
+    await convex.client.mutation(api.messages.send, { author: 'x', body: 'm8' })
+    await vi.waitFor(() => expect(result.list.status.value).toBe('CanLoadMore'))
+    expect(result.list.error.value).toBeNull()
+    // Gapless from the newest; the page may have been pinned before m8 arrived (then it grew).
+    expect(bodies(result.list.results.value).slice(0, 3)).toEqual(['m8', 'm7', 'm6'])
+  })
+
+  it('keeps the loaded items when a later page fails', async () => {
+    const { result } = useSetup(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 2 }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('CanLoadMore'))
+    convex.backend.failNext(api.messages.page, new Error('second page boom'))
+    result.loadMore(2)
+    await vi.waitFor(() => expect(result.error.value?.message).toMatch(/second page boom/))
+    expect(result.status.value).toBe('Error')
+    expect(bodies(result.results.value).slice(0, 2)).toEqual(['m7', 'm6'])
+    expect(result.isLoading.value).toBe(false)
+  })
+
+  it('paginates every call on its own, even with the same query and arguments', async () => {
+    const { result } = useSetup(() => ({
+      a: useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 1 }),
+      b: useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 1 }),
+    }), [convex])
+    await vi.waitFor(() => expect(result.a.results.value).toHaveLength(1))
+    await vi.waitFor(() => expect(result.b.results.value).toHaveLength(1))
+    result.a.loadMore(2)
+    await vi.waitFor(() => expect(result.a.results.value).toHaveLength(3))
+    await convex.flush()
+    expect(result.b.results.value).toHaveLength(1)
+    expect(result.b.status.value).toBe('CanLoadMore')
+  })
+
+  it('starts over from the first page, once, when the server no longer accepts a cursor', async () => {
+    const { result } = useSetup(() => useConvexPaginatedQuery(api.reliability.pageOrInvalidCursor, {}, { initialNumItems: 2 }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('CanLoadMore'))
+    result.loadMore(2)
+    await vi.waitFor(() => expect(result.results.value).toHaveLength(4))
+    await convex.client.mutation(api.counter.increment, { name: 'invalidCursor' }) // later pages now fail
+    await vi.waitFor(() => expect(bodies(result.results.value)).toEqual(['m7', 'm6']))
+    expect(result.status.value).toBe('CanLoadMore')
+    expect(result.error.value).toBeNull()
+    // When even the first page is refused, it says so instead of starting over forever.
+    await convex.client.mutation(api.counter.increment, { name: 'invalidCursor' })
+    await vi.waitFor(() => expect(result.status.value).toBe('Error'))
+    expect(result.error.value?.message).toMatch(/InvalidCursor/)
+  })
+
+  it('splits a page that grew too large, gapless and ordered at every step', async () => {
+    const { result } = useSetup(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 2 }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('CanLoadMore'))
+    result.loadMore(2)
+    await vi.waitFor(() => expect(result.results.value).toHaveLength(4))
+    const seen: string[][] = []
+    watch(result.results, items => seen.push(bodies(items)), { flush: 'sync' })
+    const pagesBefore = convex.backend.subscriptionCount
+    // Newest first: every insert lands in the first page, which is pinned to its end cursor.
+    for (let i = 8; i <= 20; i++)
+      await convex.client.mutation(api.messages.send, { author: 'x', body: `m${i}` })
+    const expected = [...Array.from({ length: 13 }, (_, i) => `m${20 - i}`), 'm7', 'm6', 'm5', 'm4']
+    await vi.waitFor(() => expect(bodies(result.results.value)).toEqual(expected))
+    await convex.flush()
+    // The first page was split (more page queries than the two loaded pages).
+    expect(convex.backend.subscriptionCount).toBeGreaterThan(pagesBefore)
+    expect(bodies(result.results.value)).toEqual(expected)
+    // Every state shown was a gapless run of the list, ending at the last loaded item.
+    for (const items of seen)
+      expect(items).toEqual(expected.slice(expected.length - items.length))
+    // Deletes inside the pages keep them gapless too.
+    await convex.backend.run(async (ctx) => {
+      for (const m of await ctx.db.query('messages').collect()) {
+        if (['m9', 'm15', 'm6'].includes(m.body))
+          await ctx.db.delete(m._id)
+      }
+    })
+    await vi.waitFor(() => expect(bodies(result.results.value)).toEqual(expected.filter(b => !['m9', 'm15', 'm6'].includes(b))))
+  })
+
+  it('keeps the previous items while new arguments load, with keepPreviousData', async () => {
+    const author = ref('odd')
+    const { result } = useSetup(() => useConvexPaginatedQuery(api.messages.page, () => ({ author: author.value }), { initialNumItems: 10, keepPreviousData: true }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('Exhausted'))
+    convex.backend.setLatency(30)
+    author.value = 'even'
+    await nextTick()
+    expect(result.status.value).toBe('LoadingFirstPage')
+    expect(result.isStale.value).toBe(true)
+    expect(bodies(result.results.value)).toEqual(['m7', 'm5', 'm3', 'm1'])
+    await vi.waitFor(() => expect(bodies(result.results.value)).toEqual(['m6', 'm4', 'm2']))
+    expect(result.isStale.value).toBe(false)
+  })
+
+  it('re-subscribes only when the arguments really change; skip unsubscribes', async () => {
+    const args = shallowRef<{ author?: string } | 'skip'>({ author: 'odd' })
+    const { result } = useSetup(() => useConvexPaginatedQuery(api.messages.page, args, { initialNumItems: 10 }), [convex])
+    await vi.waitFor(() => expect(result.status.value).toBe('Exhausted'))
+    await convex.flush()
+    const opened = convex.backend.stats.messagesIn
+    args.value = { author: 'odd' } // equal arguments, new object
+    await convex.flush()
+    expect(convex.backend.stats.messagesIn).toBe(opened)
+    expect(result.status.value).toBe('Exhausted')
+    args.value = 'skip'
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
+    expect(result.results.value).toEqual([])
+  })
+
+  it('arguments that turn unsendable after mount: an error, no escaped exception, recovery', async () => {
+    const errorHandler = vi.fn()
+    const author = ref<unknown>('odd')
+    let list!: ReturnType<typeof useConvexPaginatedQuery<typeof api.messages.page>>
+    const app = createApp(defineComponent({
+      setup() {
+        list = useConvexPaginatedQuery(api.messages.page, () => ({ author: author.value as string }), { initialNumItems: 10 })
+        return () => h('div')
+      },
+    }))
+    app.config.errorHandler = errorHandler
+    app.use(convex).mount(document.createElement('div'))
+    await vi.waitFor(() => expect(list.status.value).toBe('Exhausted'))
+    author.value = new Date(0)
+    await nextTick()
+    expect(list.error.value?.message).toMatch(/useConvexPaginatedQuery\(\): the arguments of "messages:page" cannot be sent/)
+    expect(list.isLoading.value).toBe(false)
+    await convex.flush()
+    expect(convex.backend.subscriptionCount).toBe(0)
+    author.value = 'even'
+    await vi.waitFor(() => expect(bodies(list.results.value)).toEqual(['m6', 'm4', 'm2']))
+    expect(errorHandler).not.toHaveBeenCalled()
+    app.unmount()
+  })
+
+  it('renders the first page on the server and hydrates it without a loading state', async () => {
+    const warn = vi.spyOn(console, 'warn')
+    const statuses: string[] = []
+    const App = defineComponent({
+      setup() {
+        const { results, status } = useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 3 })
+        return () => {
+          statuses.push(status.value)
+          return h('ul', results.value.map(m => h('li', m.body)))
+        }
+      },
+    })
+    // The server renders with a client that only fetches (as a ConvexHttpClient does).
+    const http = { query: (reference: any, args: any) => convex.backend.t.query(reference, args) }
+    const server = createConvexVue({ client: http })
+    const html = await renderToString(createSSRApp(App).use(server))
+    expect(html).toBe('<ul><li>m7</li><li>m6</li><li>m5</li></ul>')
+    expect(statuses).toEqual(['CanLoadMore'])
+    const state = JSON.parse(JSON.stringify(server.state))
+
+    statuses.length = 0
+    const container = document.createElement('div')
+    container.innerHTML = html
+    createSSRApp(App).use(createConvexVue({ client: convex.client, initialState: state })).mount(container)
+    expect(statuses).toEqual(['CanLoadMore'])
+    expect(container.innerHTML).toBe(html)
+    await convex.client.mutation(api.messages.send, { author: 'x', body: 'm8' })
+    // The live first page is pinned where the first run ended, so it grows by the new item.
+    await vi.waitFor(() => expect(container.innerHTML).toBe('<ul><li>m8</li><li>m7</li><li>m6</li><li>m5</li></ul>'))
+    expect(statuses).not.toContain('LoadingFirstPage')
+    expect(warn).not.toHaveBeenCalled()
     warn.mockRestore()
   })
 })

@@ -1,9 +1,16 @@
 import type { FunctionArgs, FunctionReference, PaginationOptions, PaginationResult } from 'convex/server'
-import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
+import type { ComputedRef, MaybeRefOrGetter } from 'vue'
+import type { QueryTarget } from '../_internal'
+import type { ArgsWithRefs } from '../_internal/args'
+import type { SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
-import { tryOnScopeDispose } from '@vueuse/core'
+import { ConvexError } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { checkPlainReference, guard, isBrowser, queryTarget, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, guard, queryTarget, resolveClient, usageError } from '../_internal'
+import { useQuerySet } from '../_internal/querySet'
+
+export { insertAtBottomIfLoaded, insertAtPosition, insertAtTop, optimisticallyUpdateValueInPaginatedQuery } from './optimistic'
+export type { InsertAtOptions, InsertAtPositionOptions } from './optimistic'
 
 /** A query that takes `paginationOpts` and returns a page: `.paginate(paginationOpts)`. */
 export type PaginatedQueryReference = FunctionReference<'query', 'public', { paginationOpts: PaginationOptions }, PaginationResult<any>>
@@ -14,8 +21,11 @@ export type PaginatedQueryArgs<Query extends PaginatedQueryReference> = Omit<Fun
 /** One item of the query's pages. */
 export type PaginatedQueryItem<Query extends PaginatedQueryReference> = Query['_returnType']['page'][number]
 
-/** Where the pages stand, with the names Convex's React hook uses. */
-export type PaginationStatus = 'LoadingFirstPage' | 'CanLoadMore' | 'LoadingMore' | 'Exhausted'
+/**
+ * Where the pages stand, with the names Convex's React hook uses, plus `'Error'` while a page
+ * failed (`error` holds why; the items before it stay).
+ */
+export type PaginationStatus = 'LoadingFirstPage' | 'CanLoadMore' | 'LoadingMore' | 'Exhausted' | 'Error'
 
 /** Options of {@link useConvexPaginatedQuery}. */
 export interface UseConvexPaginatedQueryOptions {
@@ -26,106 +36,256 @@ export interface UseConvexPaginatedQueryOptions {
    * @default the client provided by `createConvexVue` or `provideConvexClient`
    */
   client?: ConvexClientLike
+  /**
+   * While the first page for new arguments loads, keep showing the previous arguments'
+   * items (`isStale` is then `true`) instead of an empty list.
+   * @default false
+   */
+  keepPreviousData?: boolean
 }
 
 /** What {@link useConvexPaginatedQuery} returns. */
 export interface UseConvexPaginatedQueryReturn<Query extends PaginatedQueryReference> {
   /** Every item of the loaded pages, in order, live. */
-  results: Readonly<ShallowRef<PaginatedQueryItem<Query>[]>>
-  /** `'LoadingFirstPage'`, `'CanLoadMore'`, `'LoadingMore'` or `'Exhausted'`. */
+  results: ComputedRef<PaginatedQueryItem<Query>[]>
+  /** `'LoadingFirstPage'`, `'CanLoadMore'`, `'LoadingMore'`, `'Exhausted'` or `'Error'`. */
   status: ComputedRef<PaginationStatus>
-  /** `true` while the first page or more items load. */
+  /** `true` while the first page or more items load (not while a page failed). */
   isLoading: ComputedRef<boolean>
-  /** The query's error, `null` otherwise. */
-  error: Readonly<ShallowRef<Error | null>>
-  /** Loads `numItems` more; returns `false` when it cannot now (loading, or exhausted). */
+  /** The failing page's error (or why the arguments are unusable), `null` otherwise. */
+  error: ComputedRef<Error | null>
+  /** `true` while `results` are the previous arguments' items (`keepPreviousData`). */
+  isStale: ComputedRef<boolean>
+  /** Loads `numItems` more; returns `false` when it cannot now (loading, failed or exhausted). */
   loadMore: (numItems: number) => boolean
 }
 
+/** The pagination options of one page, as sent in `paginationOpts`. */
+interface PageOptions {
+  numItems: number
+  cursor: string | null
+  endCursor?: string | null
+  /** This list's own id: pages of two lists never share a subscription (or a journal). */
+  id: number
+}
+
+/** One list's pages: which page queries exist and in what order they are shown. */
+interface Pages {
+  target: QueryTarget<PaginatedQueryReference, Record<string, unknown>>
+  id: number
+  /** The pages shown, in order, by key. */
+  order: number[]
+  /** Every page query, by key: the shown ones and the halves of pages being split. */
+  queries: Record<number, PageOptions>
+  /** Pages being split, with the keys of their two halves. */
+  splits: Record<number, [number, number]>
+  nextKey: number
+  /** Started over after an InvalidCursor, and no page has loaded since. */
+  restarted: boolean
+}
+
+let lastPaginationId = 0
+
+function firstPages(target: Pages['target'], numItems: number, restarted = false): Pages {
+  const id = ++lastPaginationId
+  return { target, id, order: [0], queries: { 0: { numItems, cursor: null, id } }, splits: {}, nextKey: 1, restarted }
+}
+
+/** A cursor the server no longer accepts (the query or index changed under the list). */
+function isInvalidCursor(error: Error): boolean {
+  const data = error instanceof ConvexError ? (error.data as { isConvexSystemError?: boolean, paginationError?: string } | undefined) : undefined
+  return error.message.includes('InvalidCursor') || (data?.isConvexSystemError === true && data.paginationError === 'InvalidCursor')
+}
+
+type Step
+  = | { kind: 'split', key: number, splitCursor: string, continueCursor: string }
+    | { kind: 'splitDone', key: number }
+    | { kind: 'restart' }
+    | { kind: 'loaded' }
+
 /**
  * Subscribes to a paginated query (one that calls `.paginate(paginationOpts)`): `results` holds
- * every loaded item, each page stays live, and `loadMore(n)` fetches the next `n`. Changing the
- * arguments starts over from the first page; `'skip'` unsubscribes.
+ * every loaded item, each page stays live, and `loadMore(n)` fetches the next `n`. Each page is
+ * an ordinary live query with its own id, so every call paginates on its own, a failing page
+ * is an ordinary error, pages that grow too large are split, and a list whose cursor the
+ * server no longer accepts starts over. Changing the arguments starts over from the first
+ * page; `'skip'` unsubscribes.
  *
  * @example
  * const { results, status, loadMore } = useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 10 })
  */
 export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   query: MaybeRefOrGetter<Query>,
-  args: MaybeRefOrGetter<PaginatedQueryArgs<Query> | 'skip'>,
+  args: MaybeRefOrGetter<ArgsWithRefs<PaginatedQueryArgs<Query>> | 'skip'>,
   options: UseConvexPaginatedQueryOptions,
 ): UseConvexPaginatedQueryReturn<Query> {
   const NAME = 'useConvexPaginatedQuery'
-  const { initialNumItems } = options ?? ({} as UseConvexPaginatedQueryOptions)
+  const { initialNumItems, keepPreviousData = false } = options ?? ({} as UseConvexPaginatedQueryOptions)
   if (!Number.isInteger(initialNumItems) || initialNumItems <= 0)
     throw usageError(NAME, `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
   checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveClient(NAME, options.client)
-  const live = isBrowser && typeof client.onPaginatedUpdate_experimental === 'function'
+  if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
+    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
-  const results = shallowRef<PaginatedQueryItem<Query>[]>([])
-  const state = shallowRef<PaginationStatus>('LoadingFirstPage')
-  const error = shallowRef<Error | null>(null)
-  let more: ((n: number) => boolean) | undefined
-  let unsubscribe: (() => void) | undefined
-
-  function stop() {
-    unsubscribe?.()
-    unsubscribe = undefined
-    more = undefined
-  }
-
-  function onPage(page: { results: PaginatedQueryItem<Query>[], status: PaginationStatus, loadMore: (n: number) => boolean }) {
-    results.value = page.results
-    state.value = page.status
-    more = page.loadMore
-    error.value = null
-  }
-
+  /** The list to show: `null` when skipped, an `Error` when the input is unusable. Never throws. */
   const target = computed(() => guard(() => {
     const a = toValue(args)
-    return a === 'skip' ? null : queryTarget(NAME, toValue(query), a, 'api.messages.page')
+    if (a === 'skip')
+      return null
+    const t = queryTarget(NAME, toValue(query), a as Record<string, unknown>, 'api.messages.page')
+    if ('paginationOpts' in t.args)
+      throw usageError(NAME, `pass the arguments of "${t.key.split(':{')[0]}" without paginationOpts: the composable manages the pages.`)
+    return t as Pages['target']
   }))
 
-  watch(target, (next, previous) => {
-    if (next && previous && !(next instanceof Error) && !(previous instanceof Error) && next.key === previous.key)
-      return
-    stop()
-    results.value = []
-    error.value = null
-    state.value = 'LoadingFirstPage'
-    if (next instanceof Error) {
-      error.value = next
-      return
-    }
-    if (!next || !live)
-      return // skipped, or server-side rendering: the first page loads in the browser
-    const subscription = client.onPaginatedUpdate_experimental!(
-      next.reference,
-      next.args,
-      { initialNumItems },
-      onPage,
-      (e: Error) => {
-        error.value = e
-      },
-    )
-    unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
-    const cached = subscription?.getCurrentValue?.()
-    if (cached)
-      onPage(cached)
-  }, { immediate: true })
+  const pages = shallowRef<Pages | null>(null)
+  /** The previous list's items, shown while a new list's first page loads (`keepPreviousData`). */
+  const previous = shallowRef<unknown[] | null>(null)
 
-  tryOnScopeDispose(stop)
+  const pageResults = useQuerySet(client, () => {
+    const state = pages.value
+    const targets: SetTargets = {}
+    if (!state)
+      return targets
+    for (const [key, paginationOpts] of Object.entries(state.queries)) {
+      const { id: _id, ...withoutId } = paginationOpts
+      targets[key] = {
+        reference: state.target.reference,
+        args: { ...state.target.args, paginationOpts },
+        key: `${state.target.key}:${JSON.stringify(paginationOpts)}`,
+        // The server renders with another list id: hydrate the first page by its position.
+        ssrKey: paginationOpts.cursor === null && !paginationOpts.endCursor ? `${state.target.key}:${JSON.stringify(withoutId)}` : undefined,
+      }
+    }
+    return targets
+  })
+
+  /** Everything shown, derived from the pages and their results; `steps` are what the pages need next. */
+  const view = computed(() => {
+    const state = pages.value
+    const input = target.value
+    const items: unknown[] = []
+    const steps: Step[] = []
+    let last: PaginationResult<unknown> | undefined
+    let error: Error | null = input instanceof Error ? input : null
+    if (state) {
+      for (const key of state.order) {
+        const result = pageResults[key]
+        last = undefined
+        if (!result || result.status === 'pending')
+          break
+        if (result.status === 'error') {
+          if (isInvalidCursor(result.error!) && !state.restarted) {
+            steps.push({ kind: 'restart' })
+          }
+          else {
+            error = result.error
+            // The failing page's last good items stay shown, up to it.
+            items.push(...((result.data as PaginationResult<unknown> | undefined)?.page ?? []))
+          }
+          break
+        }
+        const page = result.data as PaginationResult<unknown>
+        const halves = state.splits[key]
+        if (halves) {
+          if (halves.every(half => pageResults[half] && pageResults[half].status !== 'pending'))
+            steps.push({ kind: 'splitDone', key })
+        }
+        else if (page.splitCursor && (page.pageStatus === 'SplitRecommended' || page.pageStatus === 'SplitRequired' || page.page.length > state.queries[key].numItems * 2)) {
+          steps.push({ kind: 'split', key, splitCursor: page.splitCursor, continueCursor: page.continueCursor })
+        }
+        // The server could not read the whole page: show nothing past it until it is split.
+        if (page.pageStatus === 'SplitRequired')
+          break
+        items.push(...page.page)
+        last = page
+      }
+      if (state.restarted && last)
+        steps.push({ kind: 'loaded' })
+    }
+    const status: PaginationStatus = error
+      ? 'Error'
+      : !last
+          ? (!state || state.nextKey === 1 ? 'LoadingFirstPage' : 'LoadingMore')
+          : last.isDone ? 'Exhausted' : 'CanLoadMore'
+    const stale = status === 'LoadingFirstPage' && !error ? previous.value : null
+    return { items, status, error, last, steps, stale }
+  })
+
+  // A new list starts at its first page.
+  watch(target, (next, before) => {
+    if (next && before && !(next instanceof Error) && !(before instanceof Error) && next.key === before.key)
+      return
+    // The first run has no previous list.
+    const shown = before === undefined ? [] : (view.value.stale ?? view.value.items)
+    previous.value = keepPreviousData && next && !(next instanceof Error) && shown.length ? shown : null
+    pages.value = next && !(next instanceof Error) ? firstPages(next, initialNumItems) : null
+  }, { immediate: true, flush: 'sync' })
+
+  // What the pages need next (split, swap in the halves, start over) is applied outside the
+  // computed that found it.
+  watch(() => view.value.steps, (steps) => {
+    let state = pages.value
+    for (const step of steps) {
+      if (!state)
+        return
+      if (step.kind === 'restart') {
+        state = firstPages(state.target, initialNumItems, true)
+      }
+      else if (step.kind === 'loaded') {
+        state = { ...state, restarted: false }
+      }
+      else if (step.kind === 'split' && !state.splits[step.key]) {
+        const page = state.queries[step.key]
+        const [a, b] = [state.nextKey, state.nextKey + 1]
+        state = {
+          ...state,
+          nextKey: state.nextKey + 2,
+          queries: {
+            ...state.queries,
+            [a]: { ...page, endCursor: step.splitCursor },
+            [b]: { ...page, cursor: step.splitCursor, endCursor: step.continueCursor },
+          },
+          splits: { ...state.splits, [step.key]: [a, b] },
+        }
+      }
+      else if (step.kind === 'splitDone' && state.splits[step.key]) {
+        const { [step.key]: halves, ...splits } = state.splits
+        const { [step.key]: _replaced, ...queries } = state.queries
+        state = { ...state, queries, splits, order: state.order.flatMap(k => (k === step.key ? halves : [k])) }
+      }
+    }
+    if (state !== pages.value)
+      pages.value = state
+  })
+
+  watch(() => view.value.status, (status) => {
+    if (status !== 'LoadingFirstPage')
+      previous.value = null
+  })
 
   return {
-    results,
-    status: computed(() => state.value),
-    isLoading: computed(() => state.value === 'LoadingFirstPage' || state.value === 'LoadingMore'),
-    error,
+    results: computed(() => (view.value.stale ?? view.value.items) as PaginatedQueryItem<Query>[]),
+    status: computed(() => view.value.status),
+    isLoading: computed(() => view.value.status === 'LoadingFirstPage' || view.value.status === 'LoadingMore'),
+    error: computed(() => view.value.error),
+    isStale: computed(() => view.value.stale !== null),
     loadMore(numItems: number) {
       if (!Number.isInteger(numItems) || numItems <= 0)
         throw usageError(NAME, `loadMore() takes a positive whole number of items, got ${String(numItems)}.`)
-      return more ? more(numItems) : false
+      const state = pages.value
+      const { status, last } = view.value
+      if (!state || status !== 'CanLoadMore' || !last)
+        return false
+      const key = state.nextKey
+      pages.value = {
+        ...state,
+        nextKey: key + 1,
+        order: [...state.order, key],
+        queries: { ...state.queries, [key]: { numItems, cursor: last.continueCursor, id: state.id } },
+      }
+      return true
     },
   }
 }

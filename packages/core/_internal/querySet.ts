@@ -1,0 +1,138 @@
+// A keyed set of live queries: one `client.onUpdate` subscription per key, opened, closed
+// or replaced as the keys and their targets change. useConvexQueries and
+// useConvexPaginatedQuery (one key per page) are built on it.
+import type { FunctionReference } from 'convex/server'
+import type { ConvexClientLike } from '../useConvexClient'
+import { tryOnScopeDispose } from '@vueuse/core'
+import { getCurrentInstance, onServerPrefetch, shallowReactive, watch } from 'vue'
+import { injectContext } from './context'
+
+/** Where one query of a set stands. */
+export type QuerySetStatus = 'idle' | 'pending' | 'success' | 'error'
+
+/** The state of one query of a set. A new object whenever it changes. */
+export interface QuerySetResult<Result = unknown> {
+  status: QuerySetStatus
+  /** The latest result; `undefined` until the first one. */
+  data: Result | undefined
+  /** The query's error, `null` otherwise. */
+  error: Error | null
+}
+
+/** One query to keep subscribed. */
+export interface SetTarget {
+  reference: FunctionReference<'query'>
+  args: Record<string, unknown>
+  /** Equal for the same query and arguments: a target whose key changes is re-subscribed. */
+  key: string
+  /** The key its server-rendered result is kept under, when it differs from `key`. */
+  ssrKey?: string
+}
+
+/** What each key should hold: a query, `null` (skipped) or an `Error` (its input is unusable). */
+export type SetTargets = Record<string, SetTarget | Error | null>
+
+const IDLE: QuerySetResult<never> = Object.freeze({ status: 'idle', data: undefined, error: null })
+const PENDING: QuerySetResult<never> = Object.freeze({ status: 'pending', data: undefined, error: null })
+const success = <R>(data: R): QuerySetResult<R> => ({ status: 'success', data, error: null })
+const failure = (error: Error, data?: unknown): QuerySetResult => ({ status: 'error', data, error })
+
+interface Slot {
+  target: SetTarget | Error | null
+  unsubscribe?: () => void
+}
+
+function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): boolean {
+  return a === b || (!!a && !!b && !(a instanceof Error) && !(b instanceof Error) && a.key === b.key)
+}
+
+/**
+ * Keeps `results[key]` live for every key of `targets()`. Runs synchronously with changes of
+ * the targets, so a key present in the targets always has a result. On a client without
+ * `onUpdate` (the HTTP client of server-side rendering) each query is fetched once and kept
+ * for hydration.
+ */
+export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets): Record<string, QuerySetResult> {
+  const context = injectContext()
+  const live = typeof client.onUpdate === 'function'
+  const instance = getCurrentInstance()
+  const results = shallowReactive<Record<string, QuerySetResult>>({})
+  const slots = new Map<string, Slot>()
+
+  function write(key: string, slot: Slot, result: QuerySetResult) {
+    if (slots.get(key) === slot)
+      results[key] = result
+  }
+
+  function open(key: string, target: SetTarget | Error | null) {
+    const slot: Slot = { target }
+    slots.set(key, slot)
+    if (target === null || target instanceof Error) {
+      results[key] = target ? failure(target) : IDLE
+      return
+    }
+    results[key] = PENDING
+    const ssrKey = target.ssrKey ?? target.key
+    if (!live) {
+      const fetched = client.query!(target.reference, target.args).then(
+        (value: unknown) => {
+          if (context)
+            context.ssr.queries[ssrKey] = value
+          write(key, slot, success(value))
+        },
+        (e: Error) => write(key, slot, failure(e)),
+      )
+      if (instance)
+        onServerPrefetch(() => fetched, instance)
+      return
+    }
+    const subscription = client.onUpdate!(
+      target.reference,
+      target.args,
+      (value: unknown) => write(key, slot, success(value)),
+      (e: Error) => write(key, slot, failure(e, results[key]?.data)),
+    )
+    slot.unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
+    // A value already in the client (another subscriber), else one rendered on the server.
+    let cached: unknown
+    try {
+      cached = subscription?.getCurrentValue?.()
+    }
+    catch (e) {
+      return write(key, slot, failure(e as Error))
+    }
+    const rendered = context?.ssr.queries
+    if (cached !== undefined)
+      write(key, slot, success(cached))
+    else if (rendered && ssrKey in rendered)
+      write(key, slot, success(rendered[ssrKey]))
+  }
+
+  function close(key: string) {
+    slots.get(key)?.unsubscribe?.()
+    slots.delete(key)
+    delete results[key]
+  }
+
+  watch(targets, (next) => {
+    for (const key of [...slots.keys()]) {
+      if (!(key in next))
+        close(key)
+    }
+    for (const [key, target] of Object.entries(next)) {
+      const slot = slots.get(key)
+      if (slot && sameTarget(slot.target, target))
+        continue
+      if (slot)
+        close(key)
+      open(key, target)
+    }
+  }, { immediate: true, flush: 'sync' })
+
+  tryOnScopeDispose(() => {
+    for (const key of [...slots.keys()])
+      close(key)
+  })
+
+  return results
+}

@@ -1,0 +1,92 @@
+import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
+import type { MaybeRefOrGetter } from 'vue'
+import type { ArgsWithRefs } from '../_internal/args'
+import type { SetTargets } from '../_internal/querySet'
+import type { ConvexClientLike } from '../useConvexClient'
+import type { QueryStatus } from '../useConvexQuery'
+import { toValue } from 'vue'
+import { guard, queryTarget, resolveClient, usageError } from '../_internal'
+import { useQuerySet } from '../_internal/querySet'
+
+/** One entry of {@link useConvexQueries}: a query and its arguments, or `'skip'`. */
+export interface ConvexQueriesEntry<Query extends FunctionReference<'query'> = FunctionReference<'query'>> {
+  query: Query
+  args: ArgsWithRefs<FunctionArgs<Query>> | 'skip'
+}
+
+/** The record {@link useConvexQueries} takes: any keys, each a query with its arguments. */
+export type ConvexQueriesSpec = Record<string, ConvexQueriesEntry<any>>
+
+/** The state of one key of {@link useConvexQueries}. */
+export interface ConvexQueriesResult<Result> {
+  /** `'idle'` (skipped), `'pending'`, `'success'` or `'error'`. */
+  status: QueryStatus
+  /** The latest result, live; `undefined` until the first one. */
+  data: Result | undefined
+  /** The query's error (or why its input is unusable), `null` otherwise. */
+  error: Error | null
+}
+
+/** Options of {@link useConvexQueries}. */
+export interface UseConvexQueriesOptions {
+  /**
+   * The client to subscribe with, instead of the provided one.
+   * @default the client provided by `createConvexVue` or `provideConvexClient`
+   */
+  client?: ConvexClientLike
+}
+
+/** What {@link useConvexQueries} returns: a reactive record with one result per key. */
+export type UseConvexQueriesReturn<Spec extends ConvexQueriesSpec> = Readonly<{
+  [Key in keyof Spec]: ConvexQueriesResult<FunctionReturnType<Spec[Key]['query']>>
+}>
+
+/**
+ * Subscribes to a keyed record of queries at once, like Convex's React `useQueries`. The
+ * record may be a ref or getter: adding or removing a key subscribes or unsubscribes only
+ * that key, and changing one key's arguments re-subscribes only that key. Each key's result
+ * is reactive on its own.
+ *
+ * @param queries `{ [key]: { query, args } }` (args may be `'skip'`), or a ref / getter of it.
+ * @param options See {@link UseConvexQueriesOptions}.
+ * @example
+ * const results = useConvexQueries(() => ({
+ *   me: { query: api.users.me, args: {} },
+ *   count: { query: api.counter.get, args: { name: 'clicks' } },
+ * }))
+ * results.count.data // number | undefined
+ */
+export function useConvexQueries<Spec extends ConvexQueriesSpec>(
+  queries: MaybeRefOrGetter<Spec & { [Key in keyof Spec]: ConvexQueriesEntry<Spec[Key]['query']> }>,
+  options: UseConvexQueriesOptions = {},
+): UseConvexQueriesReturn<Spec> {
+  const NAME = 'useConvexQueries'
+  const client = resolveClient(NAME, options.client)
+  if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
+    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+
+  function targets(): SetTargets {
+    const spec = guard(() => toValue(queries))
+    if (spec instanceof Error || typeof spec !== 'object' || spec === null)
+      throw usageError(NAME, `expected a record of { query, args } by key, but got ${spec instanceof Error ? spec.message : String(spec)}.`)
+    const next: SetTargets = {}
+    for (const [key, entry] of Object.entries(spec)) {
+      next[key] = guard(() => {
+        if (!entry || typeof entry !== 'object')
+          throw usageError(NAME, `the entry "${key}" must be { query, args }, but got ${String(entry)}.`)
+        const args = toValue(entry.args)
+        return args === 'skip' ? null : queryTarget(NAME, entry.query, args as Record<string, unknown>, 'api.messages.list')
+      })
+    }
+    return next
+  }
+
+  // A record that is not one fails setup; if it later stops being one, no query is kept.
+  const initial = guard(targets)
+  if (initial instanceof Error)
+    throw initial
+  return useQuerySet(client, () => {
+    const next = guard(targets)
+    return next instanceof Error ? {} : next
+  }) as unknown as UseConvexQueriesReturn<Spec>
+}
