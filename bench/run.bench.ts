@@ -11,7 +11,7 @@ import { createTestConvex } from '@vueuse-convex/testing'
 import { convexVue, useConvexMutation as useConvexVueMutation } from 'convex-vue'
 import { ConvexClient } from 'convex/browser'
 import { expect, it } from 'vitest'
-import { computed, createApp, defineComponent, effectScope, h, onUnmounted, ref, watch } from 'vue'
+import { computed, createApp, defineComponent, effectScope, h, onUnmounted, ref, shallowRef, watch } from 'vue'
 import { api, modules, schema } from '../docs/backend'
 import { gzipBytes } from './size'
 
@@ -311,15 +311,16 @@ async function paginated() {
         return list.results
       }
       const pages: Array<{ page: unknown[] }> = []
-      const all = ref<unknown[]>([])
+      const concat = () => ([] as unknown[]).concat(...pages.map(p => p.page))
+      const all = shallowRef<unknown[]>([])
       for (let k = 0; k < PAGES; k++) {
         const stop = client.onUpdate(null, { paginationOpts: { cursor: k ? `c${k}` : null } }, (v) => {
           pages[k] = v as never
-          all.value = pages.flatMap(p => p.page)
+          all.value = concat()
         })
         pages[k] = stop.getCurrentValue() as never
       }
-      all.value = pages.flatMap(p => p.page)
+      all.value = concat()
       return computed(() => all.value)
     })!
     if (results.value.length !== PAGES * SIZE)
@@ -362,11 +363,13 @@ async function paginated() {
 
 it('benchmarks', async () => {
   const started = now()
-  await sizes()
-  await overhead()
-  await fanoutAndLeaks()
-  await largeResults()
-  await paginated()
+  // BENCH_ONLY=paginated,large runs some parts and prints them, without writing results.json.
+  const only = process.env.BENCH_ONLY?.split(',')
+  const parts = { sizes, overhead, fanoutAndLeaks, largeResults, paginated }
+  for (const [name, part] of Object.entries(parts)) {
+    if (!only || only.includes(name))
+      await part()
+  }
   results.machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -386,10 +389,11 @@ it('benchmarks', async () => {
     'paginated.heapBytes': 'heapUsed after GC with a 100-page list of 10,000 items built, minus before (heapBytesRaw: the hand-written list); the items themselves are shared by both',
     'large.ratio': 'median of (useConvexQuery time / deep ref time) to deliver and read 100 updates of 10,000 rows',
   }
-  writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  if (!only)
+    writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
   const widths = [58, 12, 30, 14, 22]
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' ')
   const out = [line(['figure', 'value', 'unit', 'goal', 'runs']), ...table.map(r => line([r.figure, r.value, r.unit, r.goal, r.runs]))]
-  process.stdout.write(`\n${out.join('\n')}\n\nmachine: ${JSON.stringify(results.machine)}\nwritten: bench/results.json\n`)
+  process.stdout.write(`\n${out.join('\n')}\n\nmachine: ${JSON.stringify(results.machine)}\n${only ? 'not written (BENCH_ONLY)' : 'written: bench/results.json'}\n`)
   expect(table.length).toBeGreaterThan(0)
 })

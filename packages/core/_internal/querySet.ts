@@ -2,9 +2,10 @@
 // or replaced as the keys and their targets change. useConvexQueries and
 // useConvexPaginatedQuery (one key per page) are built on it.
 import type { FunctionReference } from 'convex/server'
+import type { Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { getCurrentInstance, onServerPrefetch, shallowReactive, watch } from 'vue'
+import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
 import { injectContext } from './context'
 
 /** Where one query of a set stands. */
@@ -27,6 +28,16 @@ export interface SetTarget {
   key: string
   /** The key its server-rendered result is kept under, when it differs from `key`. */
   ssrKey?: string
+}
+
+/** A query set's results: reactive per key, or all at once through `version`. */
+export interface QuerySet {
+  /** The result of each key; reading one key tracks that key only. */
+  results: Record<string, QuerySetResult>
+  /** The same record, untracked: read it after `version` to depend on every key at once. */
+  raw: Record<string, QuerySetResult>
+  /** Changes whenever any key's result does (one dependency instead of one per key). */
+  version: Ref<number>
 }
 
 /** What each key should hold: a query, `null` (skipped) or an `Error` (its input is unusable). */
@@ -52,26 +63,30 @@ function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): b
  * `onUpdate` (the HTTP client of server-side rendering) each query is fetched once and kept
  * for hydration.
  */
-export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets): Record<string, QuerySetResult> {
+export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets): QuerySet {
   const context = injectContext()
   const live = typeof client.onUpdate === 'function'
   const instance = getCurrentInstance()
   const results = shallowReactive<Record<string, QuerySetResult>>({})
+  const raw = toRaw(results)
+  const version = shallowRef(0)
   const slots = new Map<string, Slot>()
 
   function write(key: string, slot: Slot, result: QuerySetResult) {
-    if (slots.get(key) === slot)
+    if (slots.get(key) === slot) {
       results[key] = result
+      version.value++
+    }
   }
 
   function open(key: string, target: SetTarget | Error | null) {
     const slot: Slot = { target }
     slots.set(key, slot)
     if (target === null || target instanceof Error) {
-      results[key] = target ? failure(target) : IDLE
+      write(key, slot, target ? failure(target) : IDLE)
       return
     }
-    results[key] = PENDING
+    write(key, slot, PENDING)
     const ssrKey = target.ssrKey ?? target.key
     if (!live) {
       const fetched = client.query!(target.reference, target.args).then(
@@ -112,6 +127,7 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
     slots.get(key)?.unsubscribe?.()
     slots.delete(key)
     delete results[key]
+    version.value++
   }
 
   watch(targets, (next) => {
@@ -134,5 +150,5 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
       close(key)
   })
 
-  return results
+  return { results, raw, version }
 }

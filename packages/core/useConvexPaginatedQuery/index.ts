@@ -143,7 +143,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   /** The previous list's items, shown while a new list's first page loads (`keepPreviousData`). */
   const previous = shallowRef<unknown[] | null>(null)
 
-  const pageResults = useQuerySet(client, () => {
+  const { raw: pageResults, version } = useQuerySet(client, () => {
     const state = pages.value
     const targets: SetTargets = {}
     if (!state)
@@ -165,7 +165,9 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   const view = computed(() => {
     const state = pages.value
     const input = target.value
-    const items: unknown[] = []
+    void version.value // every page's result, as one dependency
+    // The pages' item arrays, joined once at the end (one copy, however many pages).
+    const shown: unknown[][] = []
     const steps: Step[] = []
     let last: PaginationResult<unknown> | undefined
     let error: Error | null = input instanceof Error ? input : null
@@ -182,7 +184,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           else {
             error = result.error
             // The failing page's last good items stay shown, up to it.
-            items.push(...((result.data as PaginationResult<unknown> | undefined)?.page ?? []))
+            shown.push((result.data as PaginationResult<unknown> | undefined)?.page ?? [])
           }
           break
         }
@@ -198,7 +200,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
         // The server could not read the whole page: show nothing past it until it is split.
         if (page.pageStatus === 'SplitRequired')
           break
-        items.push(...page.page)
+        shown.push(page.page)
         last = page
       }
       if (state.restarted && last)
@@ -210,6 +212,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           ? (!state || state.nextKey === 1 ? 'LoadingFirstPage' : 'LoadingMore')
           : last.isDone ? 'Exhausted' : 'CanLoadMore'
     const stale = status === 'LoadingFirstPage' && !error ? previous.value : null
+    const items = shown.length === 1 ? shown[0] : ([] as unknown[]).concat(...shown)
     return { items, status, error, last, steps, stale }
   })
 

@@ -88,5 +88,5 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   return useQuerySet(client, () => {
     const next = guard(targets)
     return next instanceof Error ? {} : next
-  }) as unknown as UseConvexQueriesReturn<Spec>
+  }).results as unknown as UseConvexQueriesReturn<Spec>
 }
