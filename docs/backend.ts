@@ -1,5 +1,5 @@
 // The docs' demo backend: the functions in ./convex, for the live demos and the tests.
-export { api } from './convex/_generated/api'
+export { api, internal } from './convex/_generated/api'
 export { default as schema } from './convex/schema'
 
 /** Every module of ./convex, as convex-test expects them (including _generated). */

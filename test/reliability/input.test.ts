@@ -44,7 +44,7 @@ describe('bad input', () => {
 
   it('reports a query passed to useConvexAction with the server\'s message (the type checker catches it first)', async () => {
     const { result } = useSetup(() => useConvexAction(api.messages.list as any), [convex])
-    await expect(result.execute({})).rejects.toThrow(/is not an action/)
+    await expect(result.execute({})).rejects.toThrow('Trying to execute messages:list as Action, but it is defined as Query.')
     expect(result.status.value).toBe('error')
   })
 

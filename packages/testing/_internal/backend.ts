@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
 import { ConvexError, convexToJson, jsonToConvex } from 'convex/values'
+import { DeploymentError, publicFunctions } from './functions'
 import { InMemoryWebSocket } from './socket'
 import { decodeJwt, encodeTs } from './wire'
 
@@ -58,6 +59,8 @@ interface Query {
   journal: string | null
   /** Result key last sent to the client, to send only what changed. */
   last?: string
+  /** Why the query is refused without running (arguments over Convex's limit). */
+  refused?: DeploymentError
 }
 
 /** The arguments to run `query` with: a paginated query's page is pinned to its journal. */
@@ -79,11 +82,16 @@ interface Version { querySet: number, identity: number, ts: bigint }
 
 interface Failure { message: string, errorData?: JSONValue }
 
-/** Mutation responses kept per session to answer replays after a reconnect. */
-const MUTATION_REPLAY_WINDOW = 1000
-
 /** Convex's limit on the size of a function's arguments. */
 export const MAX_ARGS_BYTES = 16 * 1024 * 1024
+
+/** The refusal of arguments over {@link MAX_ARGS_BYTES} (as JSON), or `undefined`. */
+function oversized(udfPath: string, json: unknown): DeploymentError | undefined {
+  const size = JSON.stringify(json ?? {}).length
+  return size > MAX_ARGS_BYTES
+    ? new DeploymentError(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`)
+    : undefined
+}
 
 /** Read-only syscalls: every other one may change what a query returns. */
 const READ_OPS = new Set([
@@ -256,6 +264,7 @@ export class TestBackend implements SocketHost {
   private readonly lock: Lock
   private readonly onWrite = () => this.refreshAll()
   private readonly errors: unknown[] = []
+  private readonly isPublic: ReturnType<typeof publicFunctions>
 
   constructor(options: TestBackendOptions) {
     const { schema, modules, latency = 0 } = options
@@ -271,6 +280,7 @@ export class TestBackend implements SocketHost {
     // eslint-disable-next-line node/prefer-global/process -- the stand-in for browsers
     g.process ??= { env: {} }
     this.t = convexTest(schema as any, modules)
+    this.isPublic = publicFunctions(modules)
     installWriteHook()
     writeListeners.add(this.onWrite)
     this.defaultLatency = latency
@@ -455,7 +465,8 @@ export class TestBackend implements SocketHost {
     for (const m of message.modifications) {
       if (m.type === 'Add') {
         const udfPath = normalizeUdfPath(m.udfPath)
-        c.queries.set(m.queryId, { udfPath, args: jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null })
+        const refused = oversized(udfPath, m.args?.[0])
+        c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
         wait = Math.max(wait, this.latencyOf(udfPath))
       }
       else if (m.type === 'Remove') {
@@ -506,10 +517,9 @@ export class TestBackend implements SocketHost {
       const previous = this.sessionQueues.get(session) ?? Promise.resolve()
       response = previous.then(() => this.runMutation(c, message))
       this.sessionQueues.set(session, response.catch(() => {}))
+      // Kept for the session's lifetime: a client may replay any mutation it has not seen
+      // complete, however many were in flight, and each must run exactly once.
       bySession.set(message.requestId, response)
-      // A client replays only the mutations it has not seen complete: keep a bounded window.
-      if (bySession.size > MUTATION_REPLAY_WINDOW)
-        bySession.delete(bySession.keys().next().value!)
     }
     void this.track(response.then(r => c.task(async () => {
       c.send(r)
@@ -564,6 +574,8 @@ export class TestBackend implements SocketHost {
       let key: string
       let modification: object
       try {
+        if (query.refused)
+          throw query.refused
         const result = await this.call(c, 'query', query.udfPath, argsWithJournal(query))
         if (query.journal === null && isPaginationResult(result))
           query.journal = JSON.stringify({ endCursor: result.continueCursor })
@@ -603,17 +615,20 @@ export class TestBackend implements SocketHost {
     return sleep(this.latencyOf(udfPath))
   }
 
-  /** Runs a function as the connection's identity, unless a failure was injected for it. */
-  private call(c: Connection, kind: 'query' | 'mutation' | 'action', udfPath: string, args: Value): Promise<unknown> {
-    // Checked for the calls a client sends once; query re-runs reuse arguments already accepted.
-    const size = kind === 'query' ? 0 : JSON.stringify(convexToJson(args)).length
-    if (size > MAX_ARGS_BYTES)
-      return Promise.reject(new Error(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`))
+  /**
+   * Runs a public function of `kind` as the connection's identity, unless a failure was
+   * injected for it; a deployment's refusal for an internal or missing function, the wrong
+   * kind, or arguments over the size limit.
+   */
+  private async call(c: Connection, kind: 'query' | 'mutation' | 'action', udfPath: string, args: Value): Promise<unknown> {
+    await this.isPublic(udfPath, kind)
+    // Checked for the calls a client sends once; query arguments are checked when subscribed.
+    const refused = kind === 'query' ? undefined : oversized(udfPath, convexToJson(args))
+    if (refused)
+      throw refused
     const injected = this.failures.get(udfPath)
-    if (injected?.length) {
-      const error = injected.shift()
-      return Promise.reject(error)
-    }
+    if (injected?.length)
+      throw injected.shift()
     const identity = c.tokenIdentity ?? this.identity
     const accessor = identity ? this.t.withIdentity(identity as any) : this.t
     const path = { udfPath, componentPath: '' }
@@ -638,10 +653,11 @@ export class TestBackend implements SocketHost {
     if (isConvexError(e))
       return { message: `${prefix}Uncaught ConvexError: ${e.message}`, errorData: convexToJson((e.data ?? null) as Value) }
     const message = e instanceof Error ? e.message : String(e)
-    // Argument validation reads as on a deployment; other errors as "Uncaught Error: ...".
+    // Argument validation and the deployment's own refusals read as on a deployment; errors
+    // thrown by the app's code as "Uncaught Error: ...".
     const text = message.startsWith('Validator error: ')
       ? `ArgumentValidationError: ${message.slice('Validator error: '.length)}`
-      : message.startsWith('ArgumentsTooLarge: ')
+      : e instanceof DeploymentError
         ? message
         : `Uncaught ${e instanceof Error ? e.name : 'Error'}: ${message}`
     return { message: prefix + text }

@@ -3,6 +3,18 @@
 /** Real timers, captured before a test can install fake ones: the wire keeps moving. */
 const realSetTimeout = globalThis.setTimeout.bind(globalThis)
 
+/** Reports an error as uncaught without stopping the caller: `reportError` where there is one. */
+function reportUncaught(error: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError
+  if (typeof report === 'function') {
+    report(error)
+    return
+  }
+  queueMicrotask(() => {
+    throw error
+  })
+}
+
 /** The server end of one connection, implemented by the backend. */
 export interface ServerConnection {
   /** A text frame from the client. */
@@ -146,7 +158,13 @@ export class InMemoryWebSocket implements ClientSocket {
         this.flushing = false
         return
       }
-      job()
+      try {
+        job()
+      }
+      catch (e) {
+        // As in a browser: an exception in a handler is reported, and delivery goes on.
+        reportUncaught(e)
+      }
       realSetTimeout(next, 0)
     }
     realSetTimeout(next, 0)

@@ -1,0 +1,55 @@
+// Which functions a client may call, and how a deployment refuses the others: clients reach
+// only public functions, each as its own kind.
+
+/** An error a deployment reports in its own words (not as `Uncaught Error: ...`). */
+export class DeploymentError extends Error {
+  override name = 'DeploymentError'
+}
+
+export type FunctionKind = 'query' | 'mutation' | 'action'
+
+const KIND_NAMES: Record<FunctionKind, string> = { query: 'Query', mutation: 'Mutation', action: 'Action' }
+
+interface RegisteredFunction {
+  isPublic?: boolean
+  isQuery?: boolean
+  isMutation?: boolean
+  isAction?: boolean
+}
+
+function kindOf(fn: RegisteredFunction | undefined): FunctionKind | null {
+  if (!fn || !fn.isPublic)
+    return null
+  return fn.isQuery ? 'query' : fn.isMutation ? 'mutation' : fn.isAction ? 'action' : null
+}
+
+/**
+ * Checks the calls of clients against the app's modules (as convex-test takes them, with
+ * their `_generated/` folder): returns a function that resolves when `udfPath` is a public
+ * function of `kind`, and otherwise rejects with a deployment's message.
+ */
+export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind: FunctionKind) => Promise<void> {
+  const generated = Object.keys(modules).find(path => path.includes('_generated'))
+  const root = generated ? generated.split('_generated')[0] : ''
+  const byModule = new Map<string, () => Promise<any>>()
+  for (const [path, load] of Object.entries(modules)) {
+    if (path.startsWith(root))
+      byModule.set(path.slice(root.length).replace(/\.[^./]+$/, ''), load)
+  }
+  const kinds = new Map<string, Promise<FunctionKind | null>>()
+
+  return async (udfPath, kind) => {
+    let found = kinds.get(udfPath)
+    if (!found) {
+      const [modulePath, exportName = 'default'] = udfPath.split(':')
+      const load = byModule.get(modulePath)
+      found = load ? load().then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null)
+      kinds.set(udfPath, found)
+    }
+    const actual = await found
+    if (!actual)
+      throw new DeploymentError(`Could not find public function for '${udfPath}'. Did you forget to run npx convex dev or npx convex deploy?`)
+    if (actual !== kind)
+      throw new DeploymentError(`Trying to execute ${udfPath} as ${KIND_NAMES[kind]}, but it is defined as ${KIND_NAMES[actual]}.`)
+  }
+}
