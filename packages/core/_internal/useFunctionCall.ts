@@ -166,27 +166,24 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     )
     const done = entry.executeImmediate(input) as Promise<Result>
     current.value = { state: entry.state, isLoading: entry.isLoading, error: entry.error }
+    // Callbacks hear only of calls of the current lifetime; an error they throw is reported, not rethrown.
+    const notify = <A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A) => {
+      if (started !== lifetime || !callback)
+        return
+      try {
+        callback(...args)
+      }
+      catch (e) {
+        report(e)
+      }
+    }
     return done.then(
       (data) => {
-        if (started === lifetime && onSuccess) {
-          try {
-            onSuccess(data, sent.args as Args)
-          }
-          catch (e) {
-            report(e)
-          }
-        }
+        notify(onSuccess, data, sent.args as Args)
         return data
       },
       (error: Error) => {
-        if (started === lifetime && onError) {
-          try {
-            onError(error, sent.args as Args)
-          }
-          catch (e) {
-            report(e)
-          }
-        }
+        notify(onError, error, sent.args as Args)
         throw error
       },
     )

@@ -1,19 +1,11 @@
 // What a deployment does and the in-memory backend must do too: each test names a case where
 // a test used to pass here while production failed (or the reverse).
-import type { TestConvex } from '.'
 import { makeFunctionReference } from 'convex/server'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createTestConvex } from '.'
-import { api, internal, modules, schema } from '../../../docs/backend'
+import { describe, expect, it, vi } from 'vitest'
+import { api, internal } from '../../../docs/backend'
+import { useTestConvex } from '../../core/_test'
 
-let convex: TestConvex
-beforeEach(() => {
-  convex = createTestConvex({ schema, modules })
-})
-afterEach(async () => {
-  await convex.close()
-  expect(convex.backend.internalErrors).toEqual([])
-})
+const convex = useTestConvex()
 
 describe('fidelity to a deployment', () => {
   it('refuses internal functions to clients, with a deployment\'s message, and runs nothing', async () => {
