@@ -105,7 +105,7 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
       target.reference,
       target.args,
       (value: unknown) => write(key, slot, success(value)),
-      (e: Error) => write(key, slot, failure(e, results[key]?.data)),
+      (e: Error) => write(key, slot, failure(e, raw[key]?.data)),
     )
     slot.unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
     // A value already in the client (another subscriber), else one rendered on the server.

@@ -4,6 +4,7 @@ import type { QueryTarget } from '../_internal'
 import type { ArgsWithRefs } from '../_internal/args'
 import type { SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
+import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, queryTarget, resolveClient, usageError } from '../_internal'
@@ -135,7 +136,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       return null
     const t = queryTarget(NAME, toValue(query), a as Record<string, unknown>, 'api.messages.page')
     if ('paginationOpts' in t.args)
-      throw usageError(NAME, `pass the arguments of "${t.key.split(':{')[0]}" without paginationOpts: the composable manages the pages.`)
+      throw usageError(NAME, `pass the arguments of "${getFunctionName(t.reference)}" without paginationOpts: the composable manages the pages.`)
     return t as Pages['target']
   }))
 

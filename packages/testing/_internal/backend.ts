@@ -553,6 +553,10 @@ export class TestBackend implements SocketHost {
     await this.delay(udfPath)
     const kind = type === 'MutationResponse' ? 'mutation' : 'action'
     try {
+      // Measured on the arguments as they arrived, as query arguments are when subscribed.
+      const refused = oversized(udfPath, message.args?.[0])
+      if (refused)
+        throw refused
       const value = await this.call(c, kind, udfPath, jsonToConvex(message.args?.[0] ?? {}))
       return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ...committed?.(), logLines: [] }
     }
@@ -617,15 +621,11 @@ export class TestBackend implements SocketHost {
 
   /**
    * Runs a public function of `kind` as the connection's identity, unless a failure was
-   * injected for it; a deployment's refusal for an internal or missing function, the wrong
-   * kind, or arguments over the size limit.
+   * injected for it; a deployment's refusal for an internal or missing function or the
+   * wrong kind. (Argument sizes are checked where the arguments arrive.)
    */
   private async call(c: Connection, kind: 'query' | 'mutation' | 'action', udfPath: string, args: Value): Promise<unknown> {
     await this.isPublic(udfPath, kind)
-    // Checked for the calls a client sends once; query arguments are checked when subscribed.
-    const refused = kind === 'query' ? undefined : oversized(udfPath, convexToJson(args))
-    if (refused)
-      throw refused
     const injected = this.failures.get(udfPath)
     if (injected?.length)
       throw injected.shift()
