@@ -25,10 +25,11 @@ function kindOf(fn: RegisteredFunction | undefined): FunctionKind | null {
 
 /**
  * Checks the calls of clients against the app's modules (as convex-test takes them, with
- * their `_generated/` folder): returns a function that resolves when `udfPath` is a public
- * function of `kind`, and otherwise rejects with a deployment's message.
+ * their `_generated/` folder): returns a function that resolves with the kind of `udfPath`
+ * when it is public (and of `kind`, when given), and otherwise rejects with a deployment's
+ * message.
  */
-export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind: FunctionKind) => Promise<void> {
+export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind?: FunctionKind) => Promise<FunctionKind> {
   const generated = Object.keys(modules).find(path => path.includes('_generated'))
   const root = generated ? generated.split('_generated')[0] : ''
   const byModule = new Map<string, () => Promise<any>>()
@@ -49,7 +50,8 @@ export function publicFunctions(modules: Record<string, () => Promise<any>>): (u
     const actual = await found
     if (!actual)
       throw new DeploymentError(`Could not find public function for '${udfPath}'. Did you forget to run npx convex dev or npx convex deploy?`)
-    if (actual !== kind)
+    if (kind && actual !== kind)
       throw new DeploymentError(`Trying to execute ${udfPath} as ${KIND_NAMES[kind]}, but it is defined as ${KIND_NAMES[actual]}.`)
+    return actual
   }
 }

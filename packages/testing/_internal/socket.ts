@@ -27,6 +27,8 @@ export interface ServerConnection {
 export interface ClientSocket {
   /** Server → client: a text frame. */
   deliver: (data: string) => void
+  /** Server → client: a frame that may overtake queued ones (a ping), delivered at once. */
+  ping: (data: string) => void
   /** The server drops the connection, as a network failure would. */
   drop: (reason?: string) => void
   /** No frame is waiting in either direction. */
@@ -131,6 +133,18 @@ export class InMemoryWebSocket implements ClientSocket {
       if (this.readyState === OPEN)
         this.onmessage?.({ data })
     })
+  }
+
+  /** Server → client at once, ahead of queued frames: a ping, which carries no state. */
+  ping(data: string): void {
+    if (this.readyState !== OPEN)
+      return
+    try {
+      this.onmessage?.({ data })
+    }
+    catch (e) {
+      reportUncaught(e)
+    }
   }
 
   /** The server drops the connection, as a network failure would. */

@@ -6,7 +6,7 @@ import { ConvexClient } from 'convex/browser'
 import { TestBackend } from '../_internal/backend'
 
 export { TestBackend }
-export type { FunctionSelector, TestBackendOptions, TestIdentity } from '../_internal/backend'
+export type { FunctionSelector, TestBackendOptions, TestComponent, TestIdentity } from '../_internal/backend'
 export { createTestToken } from '../_internal/wire'
 export type { TestTokenClaims } from '../_internal/wire'
 
@@ -49,7 +49,7 @@ export function createTestConvex(options: CreateTestConvexOptions): TestConvex {
   const clients = new Set<ConvexClient>()
 
   function createClient(clientOptions: ConvexClientOptions = {}): ConvexClient {
-    const client = new ConvexClient('https://in-memory.convex.cloud', {
+    const client = new ConvexClient(backend.url, {
       logger: false,
       unsavedChangesWarning: false,
       ...options.clientOptions,

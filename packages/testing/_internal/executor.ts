@@ -1,0 +1,296 @@
+// The engine room: convex-test runs the app's functions; this file decides which a caller may
+// run, in which context, and how a failure reads on the wire — the part every entry point
+// (sync protocol, HTTP API, HTTP actions, crons) shares.
+import type { GenericSchema, SchemaDefinition } from 'convex/server'
+import type { JSONValue, Value } from 'convex/values'
+import type { FunctionKind } from './functions'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { convexTest } from 'convex-test'
+import { getFunctionName } from 'convex/server'
+import { convexToJson } from 'convex/values'
+import { DeploymentError, publicFunctions } from './functions'
+
+/** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
+export interface TestIdentity {
+  subject?: string
+  issuer?: string
+  tokenIdentifier?: string
+  name?: string
+  email?: string
+  [claim: string]: unknown
+}
+
+/** A Convex function, by reference (`api.messages.send`) or by name (`"messages:send"`). */
+export type FunctionSelector = string | { [key: symbol]: unknown }
+
+/**
+ * A Convex component to register: what its `/test` entry exports — `{ schema, modules }`, and
+ * `register(t, name)` when it registers components of its own.
+ */
+export interface TestComponent {
+  schema?: SchemaDefinition<GenericSchema, boolean>
+  modules: Record<string, () => Promise<any>>
+  register?: (t: any, name: string) => void
+}
+
+/** A failure as a deployment reports it. */
+export interface Failure { message: string, errorData?: JSONValue }
+
+/** Convex's limit on the size of a function's arguments. */
+export const MAX_ARGS_BYTES = 16 * 1024 * 1024
+
+/** The refusal of arguments over {@link MAX_ARGS_BYTES} (as received JSON), or `undefined`. */
+export function oversized(udfPath: string, json: unknown): DeploymentError | undefined {
+  const size = JSON.stringify(json ?? {}).length
+  return size > MAX_ARGS_BYTES
+    ? new DeploymentError(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`)
+    : undefined
+}
+
+/** `"module:function"`, with `.js` and a missing export name normalized as Convex does. */
+export function normalizeUdfPath(udfPath: string): string {
+  const [module, fn = 'default'] = udfPath.split(':')
+  return `${module.replace(/\.js$/, '')}:${fn}`
+}
+
+/** The `"module:function"` name of a function selector. */
+export function udfPathOf(fn: FunctionSelector): string {
+  return normalizeUdfPath(typeof fn === 'string' ? fn : getFunctionName(fn as any))
+}
+
+function isConvexError(e: unknown): e is { message: string, data?: Value } {
+  return typeof e === 'object' && e !== null && Symbol.for('ConvexError') in e
+}
+
+/** Simulated latency: the current timers, so fake timers in a test control it. */
+export async function sleep(ms: number): Promise<void> {
+  if (ms > 0)
+    await new Promise(resolve => setTimeout(resolve, ms))
+}
+
+/** Read-only syscalls: every other one may change what a query returns. */
+const READ_OPS = new Set([
+  '1.0/get',
+  '1.0/queryStream',
+  '1.0/queryStreamNext',
+  '1.0/queryPage',
+  '1.0/queryCleanup',
+  '1.0/db/normalizeId',
+  '1.0/getSnapshotTs',
+  '1.0/count',
+  '1.0/getTransactionMetrics',
+  '1.0/getFunctionMetadata',
+  '1.0/getRequestMetadata',
+  '1.0/getDeploymentMetadata',
+  '1.0/actions/query',
+  '1.0/actions/mutation',
+  '1.0/actions/action',
+  '1.0/runUdf',
+  '1.0/createFunctionHandle',
+  '1.0/storageGetUrl',
+  '1.0/storageGenerateUploadUrl',
+  'storage/getBlob',
+])
+
+/** Storage URLs convex-test makes; rewritten to the URL of the backend that made them. */
+const CONVEX_TEST_ORIGIN = 'https://some-deployment.convex.cloud'
+
+/** The executor running the current function (Node), or the last one that started one. */
+const active = new AsyncLocalStorage<Executor>()
+let lastActive: Executor | undefined
+const current = () => active.getStore() ?? lastActive
+
+let escapeContext: <R>(fn: () => R) => R = fn => fn()
+
+/**
+ * Wraps the `Convex` global that convex-test installs (shared by every instance): writes,
+ * wherever they come from (mutations, actions, scheduled functions, `run`), reach the
+ * executor that ran them, and storage URLs name that executor's backend.
+ */
+function installSyscallHook() {
+  const g = globalThis as any
+  if (!g.Convex || g.Convex.__vueuseConvexHook)
+    return
+  const original = g.Convex
+  escapeContext = AsyncLocalStorage.snapshot() as typeof escapeContext
+  const wrapped = new WeakMap<(...args: any[]) => Promise<string>, (...args: any[]) => Promise<string>>()
+  g.Convex = {
+    __vueuseConvexHook: true,
+    get syscall() {
+      return original.syscall
+    },
+    get jsSyscall() {
+      return original.jsSyscall
+    },
+    get asyncSyscall() {
+      const inner = original.asyncSyscall
+      let outer = wrapped.get(inner)
+      if (!outer) {
+        outer = async (op: string, args: string) => {
+          const executor = current()
+          const result = await inner(op, args)
+          if (executor && (op === '1.0/storageGetUrl' || op === '1.0/storageGenerateUploadUrl'))
+            return result.replace(CONVEX_TEST_ORIGIN, executor.url)
+          if (executor && !READ_OPS.has(op))
+            escapeContext(() => executor.wrote())
+          return result
+        }
+        wrapped.set(inner, outer)
+      }
+      return outer
+    },
+  }
+}
+
+/** Serializes async work when enabled; a pass-through otherwise. */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve()
+  constructor(private readonly enabled: boolean) {}
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.enabled)
+      return fn()
+    const result = this.tail.then(fn)
+    this.tail = result.catch(() => {})
+    return result
+  }
+}
+
+export interface ExecutorOptions {
+  schema?: SchemaDefinition<GenericSchema, boolean>
+  modules: Record<string, () => Promise<any>>
+  components?: Record<string, TestComponent>
+  latency?: number
+  serialize?: boolean
+  /** Called after any write, outside convex-test's contexts. */
+  onWrite: () => void
+}
+
+let backends = 0
+
+/**
+ * Runs the app's functions with convex-test for one backend: only public functions for
+ * clients, with injected latency and failures, as the caller's identity.
+ */
+export class Executor {
+  readonly t: ReturnType<typeof convexTest>
+  /** The deployment URL clients and storage URLs use (a `.test` name that never resolves). */
+  url = `https://backend-${++backends}.convex.test`
+  /** The commit timestamp: it moves on every write. */
+  ts = 1n
+  /** Identity of callers that sent no token (`backend.setIdentity`). */
+  identity: TestIdentity | null = null
+  defaultLatency: number
+  readonly latencies = new Map<string, number>()
+  readonly failures = new Map<string, unknown[]>()
+  private requestCounter = 0
+  private readonly lock: Lock
+  private readonly isPublic: ReturnType<typeof publicFunctions>
+  private readonly onWrite: () => void
+  closed = false
+
+  constructor(options: ExecutorOptions) {
+    const g = globalThis as any
+    // eslint-disable-next-line node/prefer-global/process -- probing: browsers have no process
+    const isNode = !!g.process?.versions?.node
+    // Running functions in the page is this package's purpose: tell convex/server it is deliberate,
+    // and give them the `process.env` that Convex's runtime has (convex/_generated/server reads it).
+    if (typeof window !== 'undefined')
+      (window as any).__convexAllowFunctionsInBrowser = true
+    // eslint-disable-next-line node/prefer-global/process -- the stand-in for browsers
+    g.process ??= { env: {} }
+    this.t = convexTest(options.schema as any, options.modules)
+    for (const [name, component] of Object.entries(options.components ?? {})) {
+      if (!component || typeof component.modules !== 'object')
+        throw new TypeError(`[vueuse-convex] createTestConvex(): components.${name} needs { schema, modules }, as a component's test entry exports them (e.g. import rateLimiter from '@convex-dev/rate-limiter/test').`)
+      if (typeof component.register === 'function')
+        component.register(this.t, name)
+      else
+        this.t.registerComponent(name, component.schema as any, component.modules)
+    }
+    this.isPublic = publicFunctions(options.modules)
+    this.defaultLatency = options.latency ?? 0
+    this.lock = new Lock(options.serialize ?? !isNode)
+    this.onWrite = options.onWrite
+    installSyscallHook()
+  }
+
+  /**
+   * A function of this backend wrote: the commit timestamp moves, subscriptions re-run.
+   * @internal
+   */
+  wrote() {
+    if (this.closed)
+      return
+    this.ts += 1n
+    this.onWrite()
+  }
+
+  latencyOf(udfPath: string): number {
+    return this.latencies.get(udfPath) ?? this.defaultLatency
+  }
+
+  delay(udfPath: string): Promise<void> {
+    return sleep(this.latencyOf(udfPath))
+  }
+
+  /** The accessor that runs functions as `identity` (`null`: signed out). */
+  as(identity: TestIdentity | null) {
+    return identity ? this.t.withIdentity(identity as any) : this.t
+  }
+
+  /**
+   * Runs a public function of `kind` (`'any'`: whichever it is) as `identity`, unless a failure
+   * was injected for it; a deployment's refusal for an internal or missing function or the
+   * wrong kind.
+   */
+  async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value): Promise<unknown> {
+    const actual = await this.isPublic(udfPath, kind === 'any' ? undefined : kind)
+    const injected = this.failures.get(udfPath)
+    if (injected?.length)
+      throw injected.shift()
+    const accessor = this.as(identity) as any
+    const path = { udfPath, componentPath: '' }
+    return this.exec(() => actual === 'query'
+      ? accessor.queryFromPath(path, args)
+      : actual === 'mutation'
+        ? accessor.mutationFromPath(path, args)
+        : accessor.actionFromPath(path, args))
+  }
+
+  /** Runs any function, public or internal, as the scheduler and crons do. */
+  callAny(udfPath: string, args: Value): Promise<unknown> {
+    return this.exec(() => (this.t as any).fun({ udfPath: normalizeUdfPath(udfPath), componentPath: '' }, args))
+  }
+
+  /** Runs `fn` in this backend's context, one at a time where the lock is on. */
+  exec<T>(fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(() => escapeContext(() => {
+      // eslint-disable-next-line ts/no-this-alias -- browsers have no async context: the last one to run
+      lastActive = this
+      return active.run(this, fn)
+    }))
+  }
+
+  /** A failure as the Convex server reports it: message, and `errorData` for a ConvexError. */
+  failure(e: unknown): Failure {
+    const requestId = (++this.requestCounter).toString(16).padStart(16, '0')
+    const prefix = `[Request ID: ${requestId}] Server Error\n`
+    if (isConvexError(e))
+      return { message: `${prefix}Uncaught ConvexError: ${e.message}`, errorData: convexToJson((e.data ?? null) as Value) }
+    const message = e instanceof Error ? e.message : String(e)
+    // Argument validation and the deployment's own refusals read as on a deployment; errors
+    // thrown by the app's code as "Uncaught Error: ...".
+    const text = message.startsWith('Validator error: ')
+      ? `ArgumentValidationError: ${message.slice('Validator error: '.length)}`
+      : e instanceof DeploymentError
+        ? message
+        : `Uncaught ${e instanceof Error ? e.name : 'Error'}: ${message}`
+    return { message: prefix + text }
+  }
+
+  close() {
+    this.closed = true
+    if (lastActive === this)
+      lastActive = undefined
+  }
+}

@@ -1,0 +1,200 @@
+// Everything a deployment answers over HTTP: Convex's HTTP API (what ConvexHttpClient and
+// `curl` use), file storage URLs, and the app's `convex/http.ts` routes — as one
+// `(Request) => Response` handler, reached in-process through `fetch` or over a real server.
+import type { Value } from 'convex/values'
+import type { AuthProvider } from './auth'
+import type { Executor, TestIdentity } from './executor'
+import type { FunctionKind } from './functions'
+import { convexToJson, jsonToConvex } from 'convex/values'
+import { AuthFailure, verifyToken } from './auth'
+import { normalizeUdfPath, oversized } from './executor'
+import { encodeTs } from './wire'
+
+/** What the HTTP side needs of the backend. */
+export interface HttpHost {
+  executor: Executor
+  authProviders: () => Promise<AuthProvider[]>
+  track: <T>(promise: Promise<T>) => Promise<T>
+}
+
+/** Convex's status for "the function failed" (STATUS_CODE_UDF_FAILED in the HTTP client). */
+const UDF_FAILED = 560
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'Content-Type, Authorization, Convex-Client',
+}
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...CORS } })
+}
+
+function problem(status: number, code: string, message: string): Response {
+  return json({ code, message }, status)
+}
+
+const API_KINDS: Record<string, FunctionKind | 'any'> = {
+  '/api/query': 'query',
+  '/api/query_at_ts': 'query',
+  '/api/mutation': 'mutation',
+  '/api/action': 'action',
+  '/api/function': 'any',
+}
+
+/** Answers one request to the backend's deployment URL (`site`: its HTTP actions URL). */
+export async function handleRequest(host: HttpHost, request: Request, site: boolean): Promise<Response> {
+  const url = new URL(request.url)
+  if (request.method === 'OPTIONS')
+    return new Response(null, { status: 204, headers: CORS })
+  let identity: TestIdentity | null
+  try {
+    identity = await identityOf(host, request)
+  }
+  catch (e) {
+    if (e instanceof AuthFailure)
+      return problem(401, 'Unauthenticated', e.message)
+    throw e
+  }
+  if (site)
+    return host.track(httpAction(host, request, identity))
+  if (url.pathname === '/api/query_ts')
+    return json({ ts: encodeTs(host.executor.ts) })
+  if (url.pathname.startsWith('/api/storage/'))
+    return host.track(storage(host, request, url))
+  const kind = API_KINDS[url.pathname] ?? (url.pathname.startsWith('/api/run/') ? 'any' : undefined)
+  if (!kind)
+    return problem(404, 'NotFound', `The in-memory backend has no ${url.pathname}: it serves /api/query, /api/mutation, /api/action, /api/function, /api/run/<module>/<function> and /api/storage/*. HTTP actions live at the site URL (backend.siteUrl).`)
+  if (request.method !== 'POST')
+    return problem(405, 'MethodNotAllowed', `${url.pathname} takes a POST with a JSON body { path, args }.`)
+  return host.track(callFunction(host, request, url, kind, identity))
+}
+
+async function identityOf(host: HttpHost, request: Request): Promise<TestIdentity | null> {
+  const header = request.headers.get('authorization')
+  if (!header)
+    return host.executor.identity
+  const [scheme, token] = header.split(' ')
+  if (scheme !== 'Bearer' || !token)
+    throw new AuthFailure('The Authorization header must be "Bearer <token>" (admin keys are not supported by the in-memory backend).')
+  return verifyToken(token, await host.authProviders())
+}
+
+async function callFunction(host: HttpHost, request: Request, url: URL, kind: FunctionKind | 'any', identity: TestIdentity | null): Promise<Response> {
+  const { executor } = host
+  let body: any
+  try {
+    body = await request.json()
+  }
+  catch {
+    return problem(400, 'BadJsonBody', `The body of ${url.pathname} must be JSON: { "path": "module:function", "args": {...}, "format": "json" }.`)
+  }
+  const named = url.pathname.startsWith('/api/run/')
+    ? url.pathname.slice('/api/run/'.length).replace(/\/([^/]+)$/, ':$1')
+    : body?.path
+  if (typeof named !== 'string' || !named)
+    return problem(400, 'MissingPath', `Name the function: { "path": "messages:list", "args": {} }.`)
+  if (body.componentPath)
+    return problem(400, 'ComponentsNotCallable', 'Clients cannot call a component\'s functions: call a function of the app that calls the component.')
+  const udfPath = normalizeUdfPath(named)
+  const rawArgs = Array.isArray(body.args) ? body.args[0] : body.args
+  try {
+    const refused = oversized(udfPath, rawArgs)
+    if (refused)
+      throw refused
+    await executor.delay(udfPath)
+    const value = await executor.call(identity, kind, udfPath, jsonToConvex(rawArgs ?? {}))
+    return json({ status: 'success', value: convexToJson(value as Value), logLines: [] })
+  }
+  catch (e) {
+    const failure = executor.failure(e)
+    return json({ status: 'error', errorMessage: failure.message, errorData: failure.errorData, logLines: [] }, UDF_FAILED)
+  }
+}
+
+/** `POST /api/storage/upload?token=…` stores the body; `GET /api/storage/<id>` serves a file. */
+async function storage(host: HttpHost, request: Request, url: URL): Promise<Response> {
+  const { executor } = host
+  if (url.pathname === '/api/storage/upload') {
+    if (request.method !== 'POST')
+      return problem(405, 'MethodNotAllowed', 'Upload a file with a POST of its bytes to the URL from ctx.storage.generateUploadUrl().')
+    if (!url.searchParams.get('token'))
+      return problem(400, 'MissingToken', 'The upload URL has no token: use the URL ctx.storage.generateUploadUrl() returned, as is.')
+    const type = request.headers.get('content-type') ?? ''
+    const blob = new Blob([await request.arrayBuffer()], type ? { type } : {})
+    const storageId = await executor.exec(() => executor.t.action(async (ctx: any) => ctx.storage.store(blob)) as Promise<string>)
+    return json({ storageId })
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return problem(405, 'MethodNotAllowed', 'Files are served with GET.')
+  const key = decodeURIComponent(url.pathname.slice('/api/storage/'.length))
+  // Blobs are not Convex values: carried out of the transaction by the closure.
+  let blob: Blob | null = null
+  await executor.exec(() => executor.t.run(async (ctx: any) => {
+    const file = await ctx.db.system.query('_storage').filter((q: any) => q.eq(q.field('sha256'), key)).first()
+      ?? await ctx.db.system.get(key).catch(() => null)
+    blob = file ? await ctx.storage.get(file._id) : null
+  }))
+  if (!blob)
+    return problem(404, 'FileNotFound', `No stored file at ${url.pathname}: it was deleted, or the URL did not come from ctx.storage.getUrl().`)
+  const file = blob as Blob
+  return new Response(request.method === 'HEAD' ? null : file, {
+    headers: { 'content-type': file.type || 'application/octet-stream', 'content-length': String(file.size), ...CORS },
+  })
+}
+
+/** A request to the site URL: the app's `convex/http.ts` routes, as `identity`. */
+async function httpAction(host: HttpHost, request: Request, identity: TestIdentity | null): Promise<Response> {
+  const { executor } = host
+  const url = new URL(request.url)
+  const init: RequestInit = { method: request.method, headers: request.headers }
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    init.body = await request.arrayBuffer()
+  try {
+    return await executor.exec(() => (executor.as(identity) as any).fetch(url.pathname + url.search, init) as Promise<Response>)
+  }
+  catch (e) {
+    if (e instanceof Error && /Cannot find module|No such module|http/.test(e.message) && !(await hasRouter(executor)))
+      return problem(404, 'NoHttpRouter', 'This app has no convex/http.ts: export default an httpRouter() to serve HTTP actions.')
+    return problem(500, 'InternalServerError', executor.failure(e).message)
+  }
+}
+
+async function hasRouter(executor: Executor): Promise<boolean> {
+  return executor.exec(() => (executor.t as any).fetch('/').then(() => true, () => false))
+}
+
+/** Origins answered in-process, and the `fetch` that was there before. */
+const routes = new Map<string, (request: Request) => Promise<Response>>()
+let installed = false
+
+/**
+ * Makes `fetch` answer requests to `origin` with `handler`, without the network (storage
+ * URLs, `ConvexHttpClient`, HTTP actions in tests). Returns the function that removes it.
+ */
+export function routeFetch(origin: string, handler: (request: Request) => Promise<Response>): () => void {
+  if (!installed) {
+    installed = true
+    if (typeof globalThis.fetch === 'function') {
+      // Bound: a browser's fetch throws "Illegal invocation" when called on another object.
+      const original = globalThis.fetch.bind(globalThis)
+      globalThis.fetch = function fetch(input: RequestInfo | URL, init?: RequestInit) {
+        const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+        let origin: string | undefined
+        try {
+          origin = new URL(href).origin
+        }
+        catch {}
+        const route = origin && routes.get(origin)
+        return route ? route(new Request(input, init)) : original(input, init)
+      } as typeof fetch
+    }
+  }
+  routes.set(origin, handler)
+  return () => {
+    // A closed backend's URL keeps failing in-process, as a stopped server would: it never
+    // reaches the network (not even DNS).
+    if (routes.get(origin) === handler)
+      routes.set(origin, async () => Promise.reject(new TypeError(`fetch failed: the in-memory backend at ${origin} is closed`)))
+  }
+}

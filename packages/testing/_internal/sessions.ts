@@ -1,0 +1,337 @@
+// Convex's sync protocol, server side (see convex/src/browser/sync/): one Connection per
+// client socket with its query set, identity and versions, and the sessions' mutation log.
+import type { Value } from 'convex/values'
+import type { AuthProvider } from './auth'
+import type { Executor, TestIdentity } from './executor'
+import type { DeploymentError, FunctionKind } from './functions'
+import type { ClientSocket, ServerConnection } from './socket'
+import { convexToJson, jsonToConvex } from 'convex/values'
+import { AuthFailure, verifyToken } from './auth'
+import { normalizeUdfPath, oversized, sleep } from './executor'
+import { encodeTs } from './wire'
+
+/**
+ * How often the server pings: within the client's 60 s inactivity limit. On the timers current
+ * at each ping, so a test's fake clock, however far it jumps, never looks like server silence.
+ */
+const PING_MS = 30_000
+
+interface Query {
+  udfPath: string
+  args: Value
+  /**
+   * What the first run decided, as a deployment records it: for a paginated query the page's
+   * end cursor, so that re-runs keep the page's boundaries (pages stay gapless). Opaque to the
+   * client, which sends it back when it re-subscribes.
+   */
+  journal: string | null
+  /** Result key last sent to the client, to send only what changed. */
+  last?: string
+  /** Why the query is refused without running (arguments over Convex's limit). */
+  refused?: DeploymentError
+}
+
+/** The arguments to run `query` with: a paginated query's page is pinned to its journal. */
+function argsWithJournal(query: Query): Value {
+  const args = query.args as Record<string, any>
+  const options = args?.paginationOpts
+  if (!query.journal || !options || typeof options !== 'object' || options.endCursor != null)
+    return query.args
+  const { endCursor } = JSON.parse(query.journal) as { endCursor?: string }
+  return endCursor ? { ...args, paginationOpts: { ...options, endCursor } } : query.args
+}
+
+function isPaginationResult(value: unknown): value is { continueCursor: string } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as any).page)
+    && typeof (value as any).continueCursor === 'string' && typeof (value as any).isDone === 'boolean'
+}
+
+interface Version { querySet: number, identity: number, ts: bigint }
+
+/** What a session needs of the backend. */
+export interface SessionHost {
+  executor: Executor
+  authProviders: () => Promise<AuthProvider[]>
+  /** Counts `promise` as work in progress until it settles (for `flush()`). */
+  track: <T>(promise: Promise<T>) => Promise<T>
+  /** A bug in the backend itself. */
+  internalError: (e: unknown) => void
+}
+
+/** One client connection: its protocol version, its query set and its identity. */
+export class Connection implements ServerConnection {
+  sessionId = ''
+  version: Version = { querySet: 0, identity: 0, ts: 0n }
+  readonly queries = new Map<number, Query>()
+  /** `undefined`: no token was sent, so the backend's default identity applies. */
+  tokenIdentity: TestIdentity | undefined
+  private outbox: Promise<void> = Promise.resolve()
+  private refreshQueued = false
+  isClosed = false
+  private ping: { timer: ReturnType<typeof setTimeout>, clear: typeof clearTimeout } | undefined
+
+  constructor(private readonly sessions: Sessions, readonly socket: ClientSocket) {
+    this.armPing()
+  }
+
+  /**
+   * Convex servers ping idle sockets so that clients do not reconnect after 60 s of silence.
+   * The ping reaches the client at once (a ping carries no state, so it may pass queued
+   * frames): under fake timers it lands inside the same jump of the clock.
+   */
+  private armPing() {
+    const set = globalThis.setTimeout
+    const clear = globalThis.clearTimeout
+    const timer = set(() => {
+      if (this.isClosed)
+        return
+      this.sessions.stats.messagesOut++
+      this.socket.ping(JSON.stringify({ type: 'Ping' }))
+      this.armPing()
+    }, PING_MS)
+    ;(timer as any)?.unref?.()
+    this.ping = { timer, clear }
+  }
+
+  get identity(): TestIdentity | null {
+    return this.tokenIdentity ?? this.sessions.host.executor.identity
+  }
+
+  receive(data: string) {
+    this.sessions.handle(this, JSON.parse(data))
+  }
+
+  closed() {
+    this.isClosed = true
+    if (this.ping) {
+      // Called on its own: a browser's clearTimeout refuses another `this`.
+      const { clear, timer } = this.ping
+      clear(timer)
+    }
+    this.sessions.connections.delete(this)
+  }
+
+  send(message: object) {
+    if (!this.isClosed) {
+      this.sessions.stats.messagesOut++
+      this.socket.deliver(JSON.stringify(message))
+    }
+  }
+
+  /** Runs `task` after every earlier one: transitions must chain version to version. */
+  task(task: () => Promise<void> | void): Promise<void> {
+    const run = this.outbox.then(() => (this.isClosed ? undefined : task()))
+    this.outbox = this.sessions.host.track(run.catch(e => this.sessions.host.internalError(e)))
+    return this.outbox
+  }
+
+  /** Queue one re-evaluation of the query set, coalescing repeated requests. */
+  refresh() {
+    if (this.refreshQueued)
+      return
+    this.refreshQueued = true
+    void this.task(() => {
+      this.refreshQueued = false
+      return this.sessions.sync(this)
+    })
+  }
+}
+
+/** Every connection of one backend, and what the protocol keeps per session. */
+export class Sessions {
+  readonly connections = new Set<Connection>()
+  readonly stats = { messagesIn: 0, messagesOut: 0, connectionsOpened: 0 }
+  /** Mutation responses by session and request id: a replayed mutation runs once. */
+  private readonly mutations = new Map<string, Map<number, Promise<object>>>()
+  private readonly sessionQueues = new Map<string, Promise<unknown>>()
+
+  constructor(readonly host: SessionHost) {}
+
+  private get executor() {
+    return this.host.executor
+  }
+
+  open(socket: ClientSocket): Connection {
+    const connection = new Connection(this, socket)
+    this.connections.add(connection)
+    this.stats.connectionsOpened++
+    return connection
+  }
+
+  refreshAll() {
+    for (const c of this.connections) c.refresh()
+  }
+
+  /** One client message. */
+  handle(c: Connection, message: any) {
+    this.stats.messagesIn++
+    switch (message.type) {
+      case 'Connect':
+        c.sessionId = message.sessionId
+        break
+      case 'ModifyQuerySet':
+        void c.task(() => this.modifyQuerySet(c, message))
+        break
+      case 'Authenticate':
+        void c.task(() => this.authenticate(c, message))
+        break
+      case 'Mutation':
+        this.mutation(c, message)
+        break
+      case 'Action':
+        void this.host.track(this.action(c, message)).catch(e => this.host.internalError(e))
+        break
+      case 'Event':
+        break
+      default:
+        c.send({ type: 'FatalError', error: `Unknown message type ${JSON.stringify(message.type)}` })
+    }
+  }
+
+  private async modifyQuerySet(c: Connection, message: any) {
+    if (message.baseVersion !== c.version.querySet) {
+      c.send({ type: 'FatalError', error: `ModifyQuerySet baseVersion ${message.baseVersion} != ${c.version.querySet}` })
+      return
+    }
+    const removed: number[] = []
+    let wait = 0
+    for (const m of message.modifications) {
+      if (m.type === 'Add') {
+        const udfPath = normalizeUdfPath(m.udfPath)
+        const refused = oversized(udfPath, m.args?.[0])
+        c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
+        wait = Math.max(wait, this.executor.latencyOf(udfPath))
+      }
+      else if (m.type === 'Remove') {
+        c.queries.delete(m.queryId)
+        removed.push(m.queryId)
+      }
+    }
+    await sleep(wait)
+    await this.sync(c, { querySet: message.newVersion, removed })
+  }
+
+  private async authenticate(c: Connection, message: any) {
+    if (message.baseVersion !== c.version.identity) {
+      c.send({ type: 'FatalError', error: `Authenticate baseVersion ${message.baseVersion} != ${c.version.identity}` })
+      return
+    }
+    if (message.tokenType === 'None') {
+      c.tokenIdentity = undefined
+    }
+    else {
+      try {
+        if (message.tokenType !== 'User')
+          throw new AuthFailure(`Token type ${JSON.stringify(message.tokenType)} is not supported by the in-memory backend: use a user token (client.setAuth).`)
+        c.tokenIdentity = verifyToken(message.value, await this.host.authProviders())
+      }
+      catch (e) {
+        if (!(e instanceof AuthFailure))
+          throw e
+        // Never echo the token itself.
+        c.send({ type: 'AuthError', error: e.message, baseVersion: message.baseVersion, authUpdateAttempted: true })
+        return
+      }
+    }
+    await this.sync(c, { identity: message.baseVersion + 1, force: true })
+  }
+
+  private mutation(c: Connection, message: any) {
+    const session = c.sessionId
+    let bySession = this.mutations.get(session)
+    if (!bySession) {
+      bySession = new Map()
+      this.mutations.set(session, bySession)
+    }
+    let response = bySession.get(message.requestId)
+    if (!response) {
+      // Mutations of one client run in the order it sent them, as on Convex.
+      const previous = this.sessionQueues.get(session) ?? Promise.resolve()
+      response = previous.then(() => this.respond(c, 'MutationResponse', message))
+      this.sessionQueues.set(session, response.catch(() => {}))
+      // Kept for the session's lifetime: a client may replay any mutation it has not seen
+      // complete, however many were in flight, and each must run exactly once.
+      bySession.set(message.requestId, response)
+    }
+    void this.host.track(response.then(r => c.task(async () => {
+      c.send(r)
+      // A successful mutation resolves on the client once a Transition reaches its ts.
+      if ((r as any).success)
+        await this.sync(c, { force: true })
+    }))).catch(e => this.host.internalError(e))
+  }
+
+  private async action(c: Connection, message: any) {
+    const response = await this.respond(c, 'ActionResponse', message)
+    // A connection that dropped meanwhile is gone: the client already failed the action.
+    await c.task(() => c.send(response))
+  }
+
+  /**
+   * Runs the mutation or action of `message` after its latency, and builds the response the
+   * client expects: the result (with a mutation's commit timestamp), or the failure with its
+   * `errorData`.
+   */
+  private async respond(c: Connection, type: 'MutationResponse' | 'ActionResponse', message: any): Promise<object> {
+    const udfPath = normalizeUdfPath(message.udfPath)
+    await this.executor.delay(udfPath)
+    const kind: FunctionKind = type === 'MutationResponse' ? 'mutation' : 'action'
+    try {
+      // Measured on the arguments as they arrived, as query arguments are when subscribed.
+      const refused = oversized(udfPath, message.args?.[0])
+      if (refused)
+        throw refused
+      const value = await this.executor.call(c.identity, kind, udfPath, jsonToConvex(message.args?.[0] ?? {}))
+      const committed = kind === 'mutation' ? { ts: encodeTs(this.executor.ts) } : {}
+      return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ...committed, logLines: [] }
+    }
+    catch (e) {
+      const failure = this.executor.failure(e)
+      return { type, requestId: message.requestId, success: false, result: failure.message, errorData: failure.errorData, logLines: [] }
+    }
+  }
+
+  /**
+   * Re-runs the connection's queries and sends one Transition with what changed,
+   * moving the client to the backend's current timestamp.
+   */
+  async sync(c: Connection, options: { querySet?: number, identity?: number, removed?: number[], force?: boolean } = {}) {
+    const ts = this.executor.ts
+    const modifications: object[] = (options.removed ?? []).map(queryId => ({ type: 'QueryRemoved', queryId }))
+    for (const [queryId, query] of c.queries) {
+      let key: string
+      let modification: object
+      try {
+        if (query.refused)
+          throw query.refused
+        const result = await this.executor.call(c.identity, 'query', query.udfPath, argsWithJournal(query))
+        if (query.journal === null && isPaginationResult(result))
+          query.journal = JSON.stringify({ endCursor: result.continueCursor })
+        const value = convexToJson(result as Value)
+        key = `ok:${JSON.stringify(value)}`
+        modification = { type: 'QueryUpdated', queryId, value, logLines: [], journal: query.journal }
+      }
+      catch (e) {
+        const failure = this.executor.failure(e)
+        key = `error:${failure.message.replace(/\[Request ID: \w+\] /, '')}:${JSON.stringify(failure.errorData)}`
+        modification = { type: 'QueryFailed', queryId, errorMessage: failure.message, errorData: failure.errorData, logLines: [], journal: query.journal }
+      }
+      // The query may have been removed while it ran.
+      if (c.queries.get(queryId) === query && key !== query.last) {
+        query.last = key
+        modifications.push(modification)
+      }
+    }
+    const end: Version = {
+      querySet: options.querySet ?? c.version.querySet,
+      identity: options.identity ?? c.version.identity,
+      ts: ts > c.version.ts ? ts : c.version.ts,
+    }
+    const changedVersion = end.querySet !== c.version.querySet || end.identity !== c.version.identity
+    if (!modifications.length && !changedVersion && !options.force)
+      return
+    const wire = (v: Version) => ({ querySet: v.querySet, identity: v.identity, ts: encodeTs(v.ts) })
+    c.send({ type: 'Transition', startVersion: wire(c.version), endVersion: wire(end), modifications })
+    c.version = end
+  }
+}

@@ -1,0 +1,44 @@
+// Fake timers with live clients: the recipe the docs give works, and the one that cannot
+// work (vi.runAllTimers) says what to use instead.
+import { afterEach, expect, it, vi } from 'vitest'
+import { createTestConvex } from '..'
+import { api, modules, schema } from '../../../docs/backend'
+
+afterEach(() => vi.useRealTimers())
+
+async function scheduledMessage() {
+  vi.useFakeTimers()
+  const convex = createTestConvex({ schema, modules })
+  const seen: number[] = []
+  convex.client.onUpdate(api.messages.list, {}, messages => seen.push(messages.length))
+  await convex.flush() // connected before the clock moves
+  await convex.client.mutation(api.messages.sendLater, { author: 'a', body: 'later', delayMs: 120_000 })
+  return { convex, seen }
+}
+
+it('finishScheduled(vi.runOnlyPendingTimers) runs what is scheduled, and the client stays connected and settled', async () => {
+  const { convex, seen } = await scheduledMessage()
+  await convex.backend.finishScheduled(vi.runOnlyPendingTimers)
+  await convex.flush()
+  expect(seen.at(-1)).toBe(1)
+  expect(await convex.client.query(api.messages.list, {})).toHaveLength(1)
+  await expect(convex.client.mutation(api.messages.send, { author: 'a', body: 'after' })).resolves.toBeTruthy()
+  expect(convex.backend.stats.connectionsOpened).toBe(1)
+  await convex.close()
+})
+
+it('a fake clock that jumps hours never looks like server silence to the client', async () => {
+  const { convex, seen } = await scheduledMessage()
+  await vi.advanceTimersByTimeAsync(6 * 3600_000)
+  await convex.flush()
+  expect(seen.at(-1)).toBe(1)
+  expect(convex.backend.stats.connectionsOpened).toBe(1)
+  await convex.close()
+})
+
+it('finishScheduled(vi.runAllTimers) fails with what to pass instead', async () => {
+  const { convex } = await scheduledMessage()
+  await expect(convex.backend.finishScheduled(vi.runAllTimers)).rejects.toThrow('Pass vi.runOnlyPendingTimers instead of vi.runAllTimers.')
+  vi.useRealTimers()
+  await convex.close()
+})

@@ -1,0 +1,26 @@
+/**
+ * Runs the in-memory backend's suites against the oldest `convex` that @vueuse-convex/testing
+ * supports (its peer range's floor), then puts the locked version back. CI runs it after
+ * `npm test` (which covers the newest): `npm run test:convex-range`.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { root } from './packages'
+
+const range: string = JSON.parse(readFileSync(join(root, 'packages/testing/package.json'), 'utf8')).peerDependencies.convex
+const oldest = /^\^?(\d+\.\d+\.\d+)/.exec(range)?.[1]
+if (!oldest)
+  throw new Error(`Cannot read the oldest supported convex from the peer range ${JSON.stringify(range)}`)
+const locked: string = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages['node_modules/convex'].version
+
+const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: 'inherit' })
+const suites = ['packages/testing', 'test/reliability', 'packages/core/useConvexQuery', 'packages/core/useConvexPaginatedQuery', 'packages/core/useConvexMutation', 'packages/core/useConvexAuth']
+try {
+  console.log(`convex ${oldest} (the oldest ${range} allows):`)
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', `convex@${oldest}`])
+  run('npx', ['vitest', 'run', '--typecheck.enabled=false', ...suites])
+}
+finally {
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', `convex@${locked}`])
+}
