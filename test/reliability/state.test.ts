@@ -150,7 +150,7 @@ describe('state that cannot lie', () => {
     }), [convex])
     await result.count
     expect(result.count.data.value).toBe(2)
-    const error = await result.increment.execute({ name: 'c', by: (() => 1) as any }).catch(e => e)
+    const error = await result.increment.execute({ name: 'c', by: new Map([[1, 2]]) as any }).catch(e => e)
     expect(error.message).toMatch(/cannot be sent to Convex, so neither the mutation nor its optimistic update ran/)
     await convex.flush()
     expect(result.count.data.value).toBe(2)

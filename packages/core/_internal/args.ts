@@ -52,6 +52,8 @@ export function describe(value: unknown): string {
  */
 function unwrap(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): unknown {
   const plain = isRef(value) ? value.value : value
+  if (typeof plain === 'function' || typeof plain === 'symbol')
+    throw usageError(caller, `the arguments of "${name}" contain a ${typeof plain} at ${path}, which is not a supported Convex type: send plain data (strings, numbers, booleans, null, arrays, plain objects, bigint, ArrayBuffer).`)
   if (typeof plain !== 'object' || plain === null)
     return plain
   if (isEvent(plain))

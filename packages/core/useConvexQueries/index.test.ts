@@ -49,7 +49,7 @@ describe('useConvexQueries', () => {
     convex.backend.failNext(api.counter.get, new Error('boom'))
     const { result } = useSetup(() => useConvexQueries({
       bad: { query: api.counter.get, args: { name: 'x' } },
-      unsendable: { query: api.counter.get, args: { name: (() => 1) as any } },
+      unsendable: { query: api.counter.get, args: { name: new Map() as any } },
       good: { query: api.messages.list, args: {} },
     }), [convex])
     expect(result.unsendable.status).toBe('error')

@@ -116,7 +116,7 @@ describe('useConvexQuery', () => {
   })
 
   it('turns arguments Convex cannot send into an error that names the composable', async () => {
-    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: (() => 1) as any }), [convex])
+    const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: new Map() as any }), [convex])
     expect(result.status.value).toBe('error')
     expect(result.error.value?.message).toMatch(/useConvexQuery\(\): the arguments of "counter:get" cannot be sent/)
   })

@@ -16,14 +16,20 @@ import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
 import { handleRequest, routeFetch } from './http'
 import { Sessions } from './sessions'
-import { InMemoryWebSocket } from './socket'
+import { InMemoryWebSocket, nextTask } from './socket'
 import { createTestToken } from './wire'
 
 export type { FunctionSelector, TestComponent, TestIdentity } from './executor'
 export { MAX_ARGS_BYTES, udfPathOf } from './executor'
 
+const tick = () => new Promise<void>(resolve => nextTask(resolve))
 const realSetTimeout = globalThis.setTimeout.bind(globalThis)
-const tick = () => new Promise<void>(resolve => realSetTimeout(resolve, 0))
+/** One turn of the timer queue: the client's own `setTimeout(0)`s (cached results) run. */
+const timerTurn = () => new Promise<void>(resolve => realSetTimeout(resolve, 0))
+/** The real clock, captured before a test can fake it. */
+const realNow = globalThis.performance.now.bind(globalThis.performance)
+/** How long `flush()` waits for the backend to go quiet before it says what is still pending. */
+const FLUSH_BUDGET_MS = 4000
 
 export interface TestBackendOptions {
   /** Your `convex/schema.ts` default export. @default undefined (no schema) */
@@ -90,7 +96,7 @@ export class TestBackend implements SocketHost {
     if (!modules || typeof modules !== 'object')
       throw new TypeError('[vueuse-convex] createTestConvex(): pass { modules: import.meta.glob(\'./convex/**/*.ts\') } (including convex/_generated).')
     this.modules = modules
-    this.executor = new Executor({ ...options, onWrite: () => this.sessions.refreshAll() })
+    this.executor = new Executor({ ...options, onWrite: tables => this.sessions.invalidate(tables) })
     this.t = this.executor.t
     this.localUrl = this.executor.url
     this.providers = authProviders(modules)
@@ -155,7 +161,7 @@ export class TestBackend implements SocketHost {
    */
   setIdentity(identity: TestIdentity | null): void {
     this.executor.identity = identity
-    this.sessions.refreshAll()
+    this.sessions.invalidate()
   }
 
   /**
@@ -236,14 +242,22 @@ export class TestBackend implements SocketHost {
 
   /**
    * Resolves once the backend is quiet and every frame has reached the clients: await it
-   * before asserting on what a component shows.
+   * before asserting on what a component shows. Throws, saying what is pending, when the
+   * backend is still busy after 4 s (a function waiting on fake timers, say).
    */
   async flush(): Promise<void> {
+    const start = realNow()
     let quietTicks = 0
-    for (let i = 0; i < 10_000 && quietTicks < 3; i++) {
-      await tick()
+    while (quietTicks < 4) {
+      // The last check waits a timer turn: the client answers a new listener of a cached
+      // query from a setTimeout(0).
+      await (quietTicks === 3 ? timerTurn() : tick())
       const quiet = this.busy === 0 && [...this.sessions.connections].every(c => c.socket.idle)
       quietTicks = quiet ? quietTicks + 1 : 0
+      if (!quiet && realNow() - start > FLUSH_BUDGET_MS) {
+        const sockets = [...this.sessions.connections].filter(c => !c.socket.idle).length
+        throw new Error(`[vueuse-convex] flush(): the backend is still busy after ${FLUSH_BUDGET_MS / 1000} s: ${this.busy} request(s) in progress, ${sockets} socket(s) with frames in flight. A function may be waiting on fake timers (advance them, e.g. vi.advanceTimersByTimeAsync) or on a latency you set (backend.setLatency).`)
+      }
     }
   }
 
@@ -297,9 +311,10 @@ export class TestBackend implements SocketHost {
     return promise.finally(() => this.busy--)
   }
 
-  /** Waits until every queued query refresh has been sent. */
+  /** Waits (within the flush budget) until every queued query refresh has been sent. */
   private async settled() {
-    for (let i = 0; i < 1000 && this.busy > 0; i++)
+    const start = realNow()
+    while (this.busy > 0 && realNow() - start < FLUSH_BUDGET_MS)
       await tick()
   }
 }

@@ -89,14 +89,85 @@ const READ_OPS = new Set([
   '1.0/createFunctionHandle',
   '1.0/storageGetUrl',
   '1.0/storageGenerateUploadUrl',
+  '1.0/getUserIdentity',
+  '1.0/actions/vectorSearch',
+  '1.0/auditLog',
   'storage/getBlob',
 ])
+
+/** What a query read, by table; `'*'`: it cannot be told (any write may change it). */
+export type ReadSet = Set<string>
+/** The tables a write touched; `'*'`: it cannot be told. */
+export type WriteSet = ReadonlySet<string>
+
+/** The table of a convex-test document id (`<counter><table>`). */
+const tableOfId = (id: unknown) => typeof id === 'string' ? id.replace(/^\d+/, '') : '*'
+
+/** The table an index name or query source reads (`"messages.by_author"` → `messages`). */
+function tableOfSource(source: any): string {
+  const name = source?.tableName ?? source?.indexName
+  return typeof name === 'string' ? name.split('.')[0] : '*'
+}
+
+/** The tables syscall `op` reads (read ops) or writes (others); `'*'` when it cannot be told. */
+function tablesOf(op: string, json: string): string[] {
+  try {
+    const args = JSON.parse(json)
+    switch (op) {
+      case '1.0/get':
+      case '1.0/shallowMerge':
+      case '1.0/replace':
+      case '1.0/remove':
+        return [typeof args.table === 'string' ? args.table : tableOfId(args.id)]
+      case '1.0/insert':
+      case '1.0/count':
+        return [typeof args.table === 'string' ? args.table : '*']
+      case '1.0/queryStream':
+      case '1.0/queryPage':
+        return [tableOfSource(args.query?.source)]
+      case '1.0/storageGetUrl':
+      case '1.0/storageDelete':
+        return ['_storage']
+      case '1.0/schedule':
+      case '1.0/actions/schedule':
+      case '1.0/cancel_job':
+      case '1.0/actions/cancel_job':
+        return ['_scheduled_functions']
+      // Reads that touch no data, and calls whose own syscalls are tracked.
+      case '1.0/queryStreamNext':
+      case '1.0/queryCleanup':
+      case '1.0/db/normalizeId':
+      case '1.0/getSnapshotTs':
+      case '1.0/getTransactionMetrics':
+      case '1.0/getFunctionMetadata':
+      case '1.0/getRequestMetadata':
+      case '1.0/getDeploymentMetadata':
+      case '1.0/actions/query':
+      case '1.0/actions/mutation':
+      case '1.0/actions/action':
+      case '1.0/runUdf':
+      case '1.0/createFunctionHandle':
+      case '1.0/storageGenerateUploadUrl':
+      case '1.0/getUserIdentity':
+      case '1.0/actions/vectorSearch':
+      case '1.0/auditLog':
+        return []
+      default:
+        return ['*']
+    }
+  }
+  catch {
+    return ['*']
+  }
+}
 
 /** Storage URLs convex-test makes; rewritten to the URL of the backend that made them. */
 const CONVEX_TEST_ORIGIN = 'https://some-deployment.convex.cloud'
 
 /** The executor running the current function (Node), or the last one that started one. */
 const active = new AsyncLocalStorage<Executor>()
+/** The read set of the subscribed query running in this context, if any. */
+const reading = new AsyncLocalStorage<ReadSet>()
 let lastActive: Executor | undefined
 const current = () => active.getStore() ?? lastActive
 
@@ -114,13 +185,39 @@ function installSyscallHook() {
   const original = g.Convex
   escapeContext = AsyncLocalStorage.snapshot() as typeof escapeContext
   const wrapped = new WeakMap<(...args: any[]) => Promise<string>, (...args: any[]) => Promise<string>>()
+  const wrappedSync = new WeakMap<(...args: any[]) => string, (...args: any[]) => string>()
+  const wrappedJs = new WeakMap<(...args: any[]) => Promise<any>, (...args: any[]) => Promise<any>>()
   g.Convex = {
     __vueuseConvexHook: true,
     get syscall() {
-      return original.syscall
+      // Synchronous reads (`1.0/queryStream` starts every `ctx.db.query`).
+      const inner = original.syscall
+      let outer = wrappedSync.get(inner)
+      if (!outer) {
+        outer = (op: string, args: string) => {
+          const reads = reading.getStore()
+          if (reads)
+            tablesOf(op, args).forEach(table => reads.add(table))
+          return inner(op, args)
+        }
+        wrappedSync.set(inner, outer)
+      }
+      return outer
     },
     get jsSyscall() {
-      return original.jsSyscall
+      const inner = original.jsSyscall
+      let outer = wrappedJs.get(inner)
+      if (!outer) {
+        outer = async (op: string, args: any) => {
+          const executor = current()
+          const result = await inner(op, args)
+          if (executor && op === 'storage/storeBlob')
+            escapeContext(() => executor.wrote(new Set(['_storage'])))
+          return result
+        }
+        wrappedJs.set(inner, outer)
+      }
+      return outer
     },
     get asyncSyscall() {
       const inner = original.asyncSyscall
@@ -128,11 +225,16 @@ function installSyscallHook() {
       if (!outer) {
         outer = async (op: string, args: string) => {
           const executor = current()
+          const reads = READ_OPS.has(op) ? reading.getStore() : undefined
+          if (reads)
+            tablesOf(op, args).forEach(table => reads.add(table))
           const result = await inner(op, args)
           if (executor && (op === '1.0/storageGetUrl' || op === '1.0/storageGenerateUploadUrl'))
             return result.replace(CONVEX_TEST_ORIGIN, executor.url)
-          if (executor && !READ_OPS.has(op))
-            escapeContext(() => executor.wrote())
+          if (executor && !READ_OPS.has(op)) {
+            const tables = new Set(tablesOf(op, args))
+            escapeContext(() => executor.wrote(tables))
+          }
           return result
         }
         wrapped.set(inner, outer)
@@ -161,8 +263,8 @@ export interface ExecutorOptions {
   components?: Record<string, TestComponent>
   latency?: number
   serialize?: boolean
-  /** Called after any write, outside convex-test's contexts. */
-  onWrite: () => void
+  /** Called after any write with the tables it touched, outside convex-test's contexts. */
+  onWrite: (tables: WriteSet) => void
 }
 
 let backends = 0
@@ -185,7 +287,7 @@ export class Executor {
   private requestCounter = 0
   private readonly lock: Lock
   private readonly isPublic: ReturnType<typeof publicFunctions>
-  private readonly onWrite: () => void
+  private readonly onWrite: (tables: WriteSet) => void
   closed = false
 
   constructor(options: ExecutorOptions) {
@@ -218,11 +320,11 @@ export class Executor {
    * A function of this backend wrote: the commit timestamp moves, subscriptions re-run.
    * @internal
    */
-  wrote() {
+  wrote(tables: WriteSet) {
     if (this.closed)
       return
     this.ts += 1n
-    this.onWrite()
+    this.onWrite(tables)
   }
 
   latencyOf(udfPath: string): number {
@@ -241,20 +343,21 @@ export class Executor {
   /**
    * Runs a public function of `kind` (`'any'`: whichever it is) as `identity`, unless a failure
    * was injected for it; a deployment's refusal for an internal or missing function or the
-   * wrong kind.
+   * wrong kind. `reads` collects the tables a query reads (its subscription's read set).
    */
-  async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value): Promise<unknown> {
+  async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value, reads?: ReadSet): Promise<unknown> {
     const actual = await this.isPublic(udfPath, kind === 'any' ? undefined : kind)
     const injected = this.failures.get(udfPath)
     if (injected?.length)
       throw injected.shift()
     const accessor = this.as(identity) as any
     const path = { udfPath, componentPath: '' }
-    return this.exec(() => actual === 'query'
+    const run = () => actual === 'query'
       ? accessor.queryFromPath(path, args)
       : actual === 'mutation'
         ? accessor.mutationFromPath(path, args)
-        : accessor.actionFromPath(path, args))
+        : accessor.actionFromPath(path, args)
+    return this.exec(reads ? () => reading.run(reads, run) : run)
   }
 
   /** Runs any function, public or internal, as the scheduler and crons do. */

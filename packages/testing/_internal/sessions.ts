@@ -2,7 +2,7 @@
 // client socket with its query set, identity and versions, and the sessions' mutation log.
 import type { Value } from 'convex/values'
 import type { AuthProvider } from './auth'
-import type { Executor, TestIdentity } from './executor'
+import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
 import type { DeploymentError, FunctionKind } from './functions'
 import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
@@ -29,6 +29,18 @@ interface Query {
   last?: string
   /** Why the query is refused without running (arguments over Convex's limit). */
   refused?: DeploymentError
+  /** The tables its last run read: a write elsewhere does not re-run it. */
+  reads?: ReadSet
+}
+
+function touches(reads: ReadSet | undefined, tables: WriteSet): boolean {
+  if (!reads || reads.has('*') || tables.has('*'))
+    return true
+  for (const table of tables) {
+    if (reads.has(table))
+      return true
+  }
+  return false
 }
 
 /** The arguments to run `query` with: a paginated query's page is pinned to its journal. */
@@ -63,6 +75,10 @@ export class Connection implements ServerConnection {
   sessionId = ''
   version: Version = { querySet: 0, identity: 0, ts: 0n }
   readonly queries = new Map<number, Query>()
+  /** Queries to run at the next sync: new ones, and those a write or an identity change touched. */
+  readonly dirty = new Set<number>()
+  /** The query running now: a write meanwhile may have come after what it read. */
+  running: number | undefined
   /** `undefined`: no token was sent, so the backend's default identity applies. */
   tokenIdentity: TestIdentity | undefined
   private outbox: Promise<void> = Promise.resolve()
@@ -125,7 +141,20 @@ export class Connection implements ServerConnection {
     return this.outbox
   }
 
-  /** Queue one re-evaluation of the query set, coalescing repeated requests. */
+  /**
+   * A write touched `tables` (`undefined`: everything may have changed, e.g. the identity):
+   * the queries that read them run again.
+   */
+  invalidate(tables?: WriteSet) {
+    for (const [queryId, query] of this.queries) {
+      if (!tables || queryId === this.running || touches(query.reads, tables))
+        this.dirty.add(queryId)
+    }
+    if (this.dirty.size)
+      this.refresh()
+  }
+
+  /** Queue one re-evaluation of the dirty queries, coalescing repeated requests. */
   refresh() {
     if (this.refreshQueued)
       return
@@ -158,8 +187,9 @@ export class Sessions {
     return connection
   }
 
-  refreshAll() {
-    for (const c of this.connections) c.refresh()
+  /** A write touched `tables` (`undefined`: anything, e.g. the default identity changed). */
+  invalidate(tables?: WriteSet) {
+    for (const c of this.connections) c.invalidate(tables)
   }
 
   /** One client message. */
@@ -200,10 +230,12 @@ export class Sessions {
         const udfPath = normalizeUdfPath(m.udfPath)
         const refused = oversized(udfPath, m.args?.[0])
         c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
+        c.dirty.add(m.queryId)
         wait = Math.max(wait, this.executor.latencyOf(udfPath))
       }
       else if (m.type === 'Remove') {
         c.queries.delete(m.queryId)
+        c.dirty.delete(m.queryId)
         removed.push(m.queryId)
       }
     }
@@ -233,6 +265,7 @@ export class Sessions {
         return
       }
     }
+    c.queries.forEach((_, queryId) => c.dirty.add(queryId))
     await this.sync(c, { identity: message.baseVersion + 1, force: true })
   }
 
@@ -292,19 +325,27 @@ export class Sessions {
   }
 
   /**
-   * Re-runs the connection's queries and sends one Transition with what changed,
+   * Runs the connection's dirty queries and sends one Transition with what changed,
    * moving the client to the backend's current timestamp.
    */
   async sync(c: Connection, options: { querySet?: number, identity?: number, removed?: number[], force?: boolean } = {}) {
     const ts = this.executor.ts
     const modifications: object[] = (options.removed ?? []).map(queryId => ({ type: 'QueryRemoved', queryId }))
-    for (const [queryId, query] of c.queries) {
+    const due = [...c.dirty]
+    c.dirty.clear()
+    for (const queryId of due) {
+      const query = c.queries.get(queryId)
+      if (!query)
+        continue
       let key: string
       let modification: object
+      // A failed run (an injected failure, a missing document) may pass on any write: re-run it.
+      let reads: ReadSet | undefined = new Set()
+      c.running = queryId
       try {
         if (query.refused)
           throw query.refused
-        const result = await this.executor.call(c.identity, 'query', query.udfPath, argsWithJournal(query))
+        const result = await this.executor.call(c.identity, 'query', query.udfPath, argsWithJournal(query), reads)
         if (query.journal === null && isPaginationResult(result))
           query.journal = JSON.stringify({ endCursor: result.continueCursor })
         const value = convexToJson(result as Value)
@@ -315,7 +356,12 @@ export class Sessions {
         const failure = this.executor.failure(e)
         key = `error:${failure.message.replace(/\[Request ID: \w+\] /, '')}:${JSON.stringify(failure.errorData)}`
         modification = { type: 'QueryFailed', queryId, errorMessage: failure.message, errorData: failure.errorData, logLines: [], journal: query.journal }
+        reads = undefined
       }
+      finally {
+        c.running = undefined
+      }
+      query.reads = reads
       // The query may have been removed while it ran.
       if (c.queries.get(queryId) === query && key !== query.last) {
         query.last = key

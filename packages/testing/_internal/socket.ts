@@ -1,7 +1,30 @@
 // A WebSocket look-alike that carries Convex's sync protocol to an in-memory backend.
 
-/** Real timers, captured before a test can install fake ones: the wire keeps moving. */
-const realSetTimeout = globalThis.setTimeout.bind(globalThis)
+/**
+ * Runs `task` in a macrotask of its own, without a timer's 1 ms clamp: `setImmediate` in
+ * Node, a `MessageChannel` in browsers. Captured before a test can install fake timers: the
+ * wire keeps moving whatever the clock does.
+ */
+export const nextTask: (task: () => void) => void = (() => {
+  const g = globalThis as any
+  if (typeof g.setImmediate === 'function') {
+    const immediate = g.setImmediate.bind(g)
+    return (task: () => void) => {
+      immediate(task)
+    }
+  }
+  if (typeof g.MessageChannel === 'function') {
+    const channel = new g.MessageChannel()
+    const queue: Array<() => void> = []
+    channel.port1.onmessage = () => queue.shift()?.()
+    return (task: () => void) => {
+      queue.push(task)
+      channel.port2.postMessage(null)
+    }
+  }
+  const timeout = g.setTimeout.bind(g)
+  return (task: () => void) => timeout(task, 0)
+})()
 
 /** Reports an error as uncaught without stopping the caller: `reportError` where there is one. */
 function reportUncaught(error: unknown): void {
@@ -48,7 +71,7 @@ const CLOSED = 3
 
 /**
  * The subset of the browser `WebSocket` that `ConvexClient` uses. Frames are delivered
- * in order, each in its own macrotask, as over a network.
+ * in order, each in its own macrotask (no timer: nothing waits for a clock), as over a network.
  */
 export class InMemoryWebSocket implements ClientSocket {
   static readonly CONNECTING = CONNECTING
@@ -101,11 +124,11 @@ export class InMemoryWebSocket implements ClientSocket {
       throw new Error(`InMemoryWebSocket.send() called while the socket is ${['connecting', 'open', 'closing', 'closed'][this.readyState]}`)
     const server = this.server!
     this.pendingSends++
-    realSetTimeout(() => {
+    nextTask(() => {
       this.pendingSends--
       if (this.server === server)
         server.receive(data)
-    }, 0)
+    })
   }
 
   /** Client closes its end. */
@@ -179,8 +202,8 @@ export class InMemoryWebSocket implements ClientSocket {
         // As in a browser: an exception in a handler is reported, and delivery goes on.
         reportUncaught(e)
       }
-      realSetTimeout(next, 0)
+      nextTask(next)
     }
-    realSetTimeout(next, 0)
+    nextTask(next)
   }
 }

@@ -4,7 +4,7 @@
 import type { TestConvexServer } from '../node'
 import { ConvexHttpClient } from 'convex/browser'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createTestConvex, createTestToken } from '..'
+import { createTestConvex, createTestToken } from '.'
 import { serveTestConvex } from '../node'
 import { api, internal, modules, schema } from '../test/app'
 

@@ -2,7 +2,7 @@
 // The rest of what a deployment runs beside functions: auth.config.ts providers, crons.ts
 // jobs on their schedules, and components.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createTestConvex, createTestToken } from '..'
+import { createTestConvex, createTestToken } from '.'
 import { nextRun, parseCron } from '../_internal/crons'
 import { api, modules, schema } from '../test/app'
 import { modules as componentModules, api as componentsApi } from '../test/components'

@@ -1,7 +1,7 @@
 // Fake timers with live clients: the recipe the docs give works, and the one that cannot
 // work (vi.runAllTimers) says what to use instead.
 import { afterEach, expect, it, vi } from 'vitest'
-import { createTestConvex } from '..'
+import { createTestConvex } from '.'
 import { api, modules, schema } from '../../../docs/backend'
 
 afterEach(() => vi.useRealTimers())
