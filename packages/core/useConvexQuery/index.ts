@@ -3,7 +3,7 @@ import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ArgsWithRefs } from '../_internal/args'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
-import { computed, getCurrentInstance, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
+import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveClient, usageError } from '../_internal'
 import { injectContext } from '../_internal/context'
 
@@ -118,10 +118,10 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
    * What to subscribe to: `null` when skipped, an `Error` when the input is unusable. It never
    * throws: Vue evaluates it while checking whether the watcher is dirty, outside any handler.
    */
-  const target = computed(() => guard(() => {
+  const resolveTarget = () => guard(() => {
     const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined)
     return a === 'skip' ? null : queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list')
-  }))
+  })
 
   function stop() {
     unsubscribe?.()
@@ -171,28 +171,34 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
       onValue(rendered[next.key] as Result)
   }
 
-  watch(
-    target,
-    (next, previous) => {
-      if (next instanceof Error) {
-        stop()
-        return onError(next)
-      }
-      if (next && previous && !(previous instanceof Error) && next.key === previous.key)
-        return
-      if (!next) {
-        stop()
-        data.value = undefined
-        error.value = null
-        isStale.value = false
-        return settle('idle')
-      }
-      start(next)
-    },
-    { immediate: true },
-  )
+  type Target = ReturnType<typeof resolveTarget>
+  function apply(next: Target, previous: Target | undefined) {
+    if (next instanceof Error) {
+      stop()
+      return onError(next)
+    }
+    if (next && previous && !(previous instanceof Error) && next.key === previous.key)
+      return
+    if (!next) {
+      stop()
+      data.value = undefined
+      error.value = null
+      isStale.value = false
+      return settle('idle')
+    }
+    start(next)
+  }
 
-  // A closed client sends nothing more: whoever waits for a first result must stop waiting.
+  // Arguments with nothing reactive in them (the common `{ id: 'x' }`) are read once: no
+  // watcher, which costs more than the rest of the setup together.
+  const first = resolveTarget()
+  const plainArgs = args === undefined || args === 'skip'
+    || (!isRef(args) && typeof args !== 'function' && !isReactive(args) && (first instanceof Error || first?.args === args))
+  if (!isRef(query) && typeof query !== 'function' && plainArgs)
+    apply(first, undefined)
+  else
+    watch(computed(resolveTarget), apply, { immediate: true })
+
   const stopListening = onClientClose(client, () => {
     if (state.value === 'pending') {
       stop()

@@ -168,6 +168,8 @@ const CONVEX_TEST_ORIGIN = 'https://some-deployment.convex.cloud'
 const active = new AsyncLocalStorage<Executor>()
 /** The read set of the subscribed query running in this context, if any. */
 const reading = new AsyncLocalStorage<ReadSet>()
+/** Set while an action (or HTTP action) runs: it writes outside any transaction. */
+const inAction = new AsyncLocalStorage<boolean>()
 let lastActive: Executor | undefined
 const current = () => active.getStore() ?? lastActive
 
@@ -210,6 +212,11 @@ function installSyscallHook() {
       if (!outer) {
         outer = async (op: string, args: any) => {
           const executor = current()
+          // convex-test tells an action's write from a mutation's by one flag for the whole
+          // instance: while a query or mutation runs, an action's storeBlob would write into
+          // that transaction ("Write outside of transaction"). Wait until none runs.
+          if (executor && op === 'storage/storeBlob' && inAction.getStore())
+            await executor.transactionsIdle()
           const result = await inner(op, args)
           if (executor && op === 'storage/storeBlob')
             escapeContext(() => executor.wrote(new Set(['_storage'])))
@@ -285,6 +292,9 @@ export class Executor {
   readonly latencies = new Map<string, number>()
   readonly failures = new Map<string, unknown[]>()
   private requestCounter = 0
+  /** Queries and mutations this executor is running (transactions it opened). */
+  private transactions = 0
+  private idle: Array<() => void> = []
   private readonly lock: Lock
   private readonly isPublic: ReturnType<typeof publicFunctions>
   private readonly onWrite: (tables: WriteSet) => void
@@ -352,12 +362,35 @@ export class Executor {
       throw injected.shift()
     const accessor = this.as(identity) as any
     const path = { udfPath, componentPath: '' }
-    const run = () => actual === 'query'
-      ? accessor.queryFromPath(path, args)
-      : actual === 'mutation'
-        ? accessor.mutationFromPath(path, args)
-        : accessor.actionFromPath(path, args)
-    return this.exec(reads ? () => reading.run(reads, run) : run)
+    if (actual === 'action')
+      return this.exec(() => inAction.run(true, () => accessor.actionFromPath(path, args)))
+    const run = () => actual === 'query' ? accessor.queryFromPath(path, args) : accessor.mutationFromPath(path, args)
+    // Counted once it holds the lock (browsers): an action waiting in storeBlob never waits on
+    // a query queued behind it.
+    return this.exec(() => this.transaction(reads ? () => reading.run(reads, run) : run))
+  }
+
+  /** Runs an action outside any transaction (HTTP actions, uploads). */
+  action<T>(fn: () => Promise<T>): Promise<T> {
+    return this.exec(() => inAction.run(true, fn))
+  }
+
+  /** Runs `fn`, which opens a transaction (a query, a mutation, `backend.run`), counted. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.transactions++
+    try {
+      return await fn()
+    }
+    finally {
+      if (--this.transactions === 0)
+        this.idle.splice(0).forEach(resolve => resolve())
+    }
+  }
+
+  /** Resolves when none of this executor's queries and mutations is running. */
+  async transactionsIdle(): Promise<void> {
+    while (this.transactions > 0)
+      await new Promise<void>(resolve => this.idle.push(resolve))
   }
 
   /** Runs any function, public or internal, as the scheduler and crons do. */

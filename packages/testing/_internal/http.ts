@@ -122,7 +122,7 @@ async function storage(host: HttpHost, request: Request, url: URL): Promise<Resp
       return problem(400, 'MissingToken', 'The upload URL has no token: use the URL ctx.storage.generateUploadUrl() returned, as is.')
     const type = request.headers.get('content-type') ?? ''
     const blob = new Blob([await request.arrayBuffer()], type ? { type } : {})
-    const storageId = await executor.exec(() => executor.t.action(async (ctx: any) => ctx.storage.store(blob)) as Promise<string>)
+    const storageId = await executor.action(() => executor.t.action(async (ctx: any) => ctx.storage.store(blob)) as Promise<string>)
     return json({ storageId })
   }
   if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -151,7 +151,7 @@ async function httpAction(host: HttpHost, request: Request, identity: TestIdenti
   if (request.method !== 'GET' && request.method !== 'HEAD')
     init.body = await request.arrayBuffer()
   try {
-    return await executor.exec(() => (executor.as(identity) as any).fetch(url.pathname + url.search, init) as Promise<Response>)
+    return await executor.action(() => (executor.as(identity) as any).fetch(url.pathname + url.search, init) as Promise<Response>)
   }
   catch (e) {
     if (e instanceof Error && /Cannot find module|No such module|http/.test(e.message) && !(await hasRouter(executor)))

@@ -8,6 +8,7 @@ import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { AuthFailure, verifyToken } from './auth'
 import { normalizeUdfPath, oversized, sleep } from './executor'
+import { nextTask } from './socket'
 import { encodeTs } from './wire'
 
 /**
@@ -79,6 +80,11 @@ export class Connection implements ServerConnection {
   readonly dirty = new Set<number>()
   /** The query running now: a write meanwhile may have come after what it read. */
   running: number | undefined
+  /** The query set version of the last ModifyQuerySet received, and of the last one applied. */
+  querySetReceived = 0
+  querySetApplied = 0
+  /** Queries removed since the last Transition. */
+  readonly removed: number[] = []
   /** `undefined`: no token was sent, so the backend's default identity applies. */
   tokenIdentity: TestIdentity | undefined
   private outbox: Promise<void> = Promise.resolve()
@@ -159,7 +165,10 @@ export class Connection implements ServerConnection {
     if (this.refreshQueued)
       return
     this.refreshQueued = true
-    void this.task(() => {
+    void this.task(async () => {
+      // One macrotask later: frames the client already sent (a burst of subscriptions) are
+      // applied first and answered by this one Transition.
+      await new Promise<void>(resolve => nextTask(resolve))
       this.refreshQueued = false
       return this.sessions.sync(this)
     })
@@ -200,7 +209,7 @@ export class Sessions {
         c.sessionId = message.sessionId
         break
       case 'ModifyQuerySet':
-        void c.task(() => this.modifyQuerySet(c, message))
+        this.modifyQuerySet(c, message)
         break
       case 'Authenticate':
         void c.task(() => this.authenticate(c, message))
@@ -218,29 +227,49 @@ export class Sessions {
     }
   }
 
-  private async modifyQuerySet(c: Connection, message: any) {
-    if (message.baseVersion !== c.version.querySet) {
-      c.send({ type: 'FatalError', error: `ModifyQuerySet baseVersion ${message.baseVersion} != ${c.version.querySet}` })
+  /**
+   * Applies a change of the query set. Changes that arrive while a sync runs are answered
+   * together by the next Transition (as a deployment batches them): subscribing N queries one
+   * by one costs N runs, not N Transitions of every result.
+   */
+  private modifyQuerySet(c: Connection, message: any) {
+    if (message.baseVersion !== c.querySetReceived) {
+      c.send({ type: 'FatalError', error: `ModifyQuerySet baseVersion ${message.baseVersion} != ${c.querySetReceived}` })
       return
     }
-    const removed: number[] = []
+    c.querySetReceived = message.newVersion
     let wait = 0
     for (const m of message.modifications) {
-      if (m.type === 'Add') {
-        const udfPath = normalizeUdfPath(m.udfPath)
-        const refused = oversized(udfPath, m.args?.[0])
-        c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
-        c.dirty.add(m.queryId)
-        wait = Math.max(wait, this.executor.latencyOf(udfPath))
-      }
-      else if (m.type === 'Remove') {
-        c.queries.delete(m.queryId)
-        c.dirty.delete(m.queryId)
-        removed.push(m.queryId)
-      }
+      if (m.type === 'Add')
+        wait = Math.max(wait, this.executor.latencyOf(normalizeUdfPath(m.udfPath)))
     }
-    await sleep(wait)
-    await this.sync(c, { querySet: message.newVersion, removed })
+    const apply = () => {
+      for (const m of message.modifications) {
+        if (m.type === 'Add') {
+          const udfPath = normalizeUdfPath(m.udfPath)
+          const refused = oversized(udfPath, m.args?.[0])
+          c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
+          c.dirty.add(m.queryId)
+        }
+        else if (m.type === 'Remove') {
+          c.queries.delete(m.queryId)
+          c.dirty.delete(m.queryId)
+          c.removed.push(m.queryId)
+        }
+      }
+      c.querySetApplied = message.newVersion
+    }
+    if (wait > 0) {
+      void c.task(async () => {
+        await sleep(wait)
+        apply()
+        await this.sync(c)
+      })
+    }
+    else {
+      apply()
+      c.refresh()
+    }
   }
 
   private async authenticate(c: Connection, message: any) {
@@ -328,9 +357,11 @@ export class Sessions {
    * Runs the connection's dirty queries and sends one Transition with what changed,
    * moving the client to the backend's current timestamp.
    */
-  async sync(c: Connection, options: { querySet?: number, identity?: number, removed?: number[], force?: boolean } = {}) {
+  async sync(c: Connection, options: { identity?: number, force?: boolean } = {}) {
     const ts = this.executor.ts
-    const modifications: object[] = (options.removed ?? []).map(queryId => ({ type: 'QueryRemoved', queryId }))
+    // What this Transition answers, taken at once: later changes go in the next one.
+    const querySet = c.querySetApplied
+    const modifications: object[] = c.removed.splice(0).map(queryId => ({ type: 'QueryRemoved', queryId }))
     const due = [...c.dirty]
     c.dirty.clear()
     for (const queryId of due) {
@@ -369,7 +400,7 @@ export class Sessions {
       }
     }
     const end: Version = {
-      querySet: options.querySet ?? c.version.querySet,
+      querySet,
       identity: options.identity ?? c.version.identity,
       ts: ts > c.version.ts ? ts : c.version.ts,
     }

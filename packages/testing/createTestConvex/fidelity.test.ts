@@ -48,6 +48,7 @@ describe('fidelity to a deployment', () => {
         throw new Error('a buggy callback')
       values.push(v)
     })
+    await convex.flush() // first value: 0
     await convex.client.mutation(api.counter.increment, { name: 'c' })
     await convex.flush()
     await convex.client.mutation(api.counter.increment, { name: 'c' })

@@ -109,7 +109,7 @@ it('stores files from HTTP actions while subscribed queries and mutations run at
   for (let i = 0; i < 5; i++) convex.client.onUpdate(api.files.list, {}, files => counts.push(files.length))
   convex.client.onUpdate(api.notes.list, {}, () => {})
   await convex.flush()
-  const statuses = await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+  const statuses = await Promise.all(Array.from({ length: 80 }, async (_, i) => {
     const [response] = await Promise.all([
       fetch(`${convex.backend.siteUrl}/upload?name=f${i}`, { method: 'POST', body: `file ${i}` }),
       convex.client.mutation(api.notes.add, { body: `note ${i}` }),
@@ -117,7 +117,7 @@ it('stores files from HTTP actions while subscribed queries and mutations run at
     return response.status
   }))
   await convex.flush()
-  expect(statuses).toEqual(Array.from({ length: 30 }, () => 200))
-  expect(counts.at(-1)).toBe(30)
-  expect(await convex.client.query(api.notes.list, {})).toHaveLength(30)
+  expect(statuses).toEqual(Array.from({ length: 80 }, () => 200))
+  expect(counts.at(-1)).toBe(80)
+  expect(await convex.client.query(api.notes.list, {})).toHaveLength(80)
 })
