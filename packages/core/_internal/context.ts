@@ -4,11 +4,12 @@ import type { App } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
 import { getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
+import { toError } from './args'
 
 /** What the plugin shares besides the client: auth state and the SSR query results. */
 export interface ConvexContext {
   /** Kept up to date by `useConvexAuth` and the `auth` option. */
-  auth: { isLoading: boolean, isAuthenticated: boolean, fetchToken: AuthTokenFetcher | null }
+  auth: { isLoading: boolean, isAuthenticated: boolean, error: Error | null, fetchToken: AuthTokenFetcher | null }
   /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
   ssr: ConvexSsrState
   /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
@@ -18,7 +19,7 @@ export interface ConvexContext {
 /** A fresh context: signed out, nothing fetched. */
 export function createConvexContext(initialState?: ConvexSsrState): ConvexContext {
   return {
-    auth: shallowReactive({ isLoading: false, isAuthenticated: false, fetchToken: null as AuthTokenFetcher | null }),
+    auth: shallowReactive({ isLoading: false, isAuthenticated: false, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
     ssr: { queries: { ...initialState?.queries } },
   }
 }
@@ -30,24 +31,50 @@ export function createConvexContext(initialState?: ConvexSsrState): ConvexContex
 export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
   const auth = context.auth
   auth.fetchToken = fetchToken
+  auth.error = null
+  const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
   if (!fetchToken) {
-    ;(client as any).client?.clearAuth?.()
     auth.isLoading = false
     auth.isAuthenticated = false
+    if (live) {
+      // Two public steps: the sync client tells the server now (Authenticate None), and a
+      // fetcher with no token replaces the old one in the auth manager, so the refresh it had
+      // scheduled can never bring the old token back. (setAuth alone pauses the socket while
+      // it fetches, and the server would never hear of the sign-out.)
+      ;(client as { client?: { clearAuth?: () => void } }).client?.clearAuth?.()
+      ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(async () => null, () => {})
+    }
+    else {
+      ;(client as { clearAuth?: () => void }).clearAuth?.()
+    }
     return
   }
-  if (typeof client.setAuth !== 'function' || typeof client.onUpdate !== 'function') {
+  if (!live) {
     // An HTTP client (server-side rendering) has no token flow: its setAuth takes a token
     // string, which the app sets itself when it renders for a signed-in user.
     auth.isLoading = false
     return
   }
   auth.isLoading = true
-  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(fetchToken, (isAuthenticated) => {
+  // A fetcher that throws (the identity provider is down) would leave the client waiting for a
+  // token for good, with every call paused: it counts as "no token", and the reason is kept.
+  const guarded: AuthTokenFetcher = async (args) => {
+    try {
+      return await fetchToken(args)
+    }
+    catch (e) {
+      if (auth.fetchToken === fetchToken)
+        auth.error = toError(e)
+      return null
+    }
+  }
+  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(guarded, (isAuthenticated) => {
     if (auth.fetchToken !== fetchToken)
       return // replaced meanwhile
     auth.isAuthenticated = isAuthenticated
     auth.isLoading = false
+    if (isAuthenticated)
+      auth.error = null
   })
 }
 

@@ -56,3 +56,44 @@ describe('useConvexAuth', () => {
     expect(() => result.setAuth('token' as any)).toThrowError(/setAuth\(\) takes a function/)
   })
 })
+
+describe('useConvexAuth, signing out and failing providers', () => {
+  it.each(['as soon as the server confirms', 'once the refresh is scheduled'])('clearAuth signs out for good (%s): no refresh brings the old token back', async (when) => {
+    // Tokens that live 3 s, refreshed 2 s before expiry: the client refetches 1 s in.
+    const client = convex.createClient({ authRefreshTokenLeewaySeconds: 2 })
+    let n = 0 // each token unique, as a provider's are (the client schedules no refresh for a repeated one)
+    const fetchToken = vi.fn(async () => createTestToken({ sub: 'user_1', expiresIn: 3, jti: `t${n++}` }))
+    const { result } = useSetup(() => ({ auth: useConvexAuth({ client }), me: useConvexQuery(api.users.me, {}, { client }) }), [convex])
+    result.auth.setAuth(fetchToken)
+    if (when === 'as soon as the server confirms')
+      await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true), { interval: 1 })
+    else
+      await vi.waitFor(() => expect(fetchToken).toHaveBeenCalledTimes(2))
+    result.auth.clearAuth()
+    expect(result.auth.isAuthenticated.value).toBe(false)
+    const calls = fetchToken.mock.calls.length
+    await new Promise(resolve => setTimeout(resolve, 2500))
+    expect(fetchToken).toHaveBeenCalledTimes(calls)
+    await convex.flush()
+    expect(result.auth.isAuthenticated.value).toBe(false)
+    expect(result.me.data.value).toBeNull()
+    expect(await client.query(api.users.me, {})).toBeNull()
+  }, 10_000)
+
+  it('a token fetcher that throws ends signed out with the reason, and calls go on unauthenticated', async () => {
+    const { result } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [convex])
+    result.auth.setAuth(async () => {
+      throw new Error('identity provider is down')
+    })
+    expect(result.auth.isLoading.value).toBe(true)
+    await vi.waitFor(() => expect(result.auth.isLoading.value).toBe(false))
+    expect(result.auth.isAuthenticated.value).toBe(false)
+    expect(result.auth.error.value?.message).toBe('identity provider is down')
+    await vi.waitFor(() => expect(result.me.data.value).toBeNull())
+    await expect(convex.client.mutation(api.counter.increment, { name: 'after-failure' })).resolves.toBe(1)
+    // A later sign-in that works clears the reason.
+    result.auth.setAuth(async () => createTestToken({ sub: 'user_2' }))
+    await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true))
+    expect(result.auth.error.value).toBeNull()
+  })
+})

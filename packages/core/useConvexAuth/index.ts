@@ -21,6 +21,8 @@ export interface UseConvexAuthReturn {
   isLoading: ComputedRef<boolean>
   /** `true` once the server accepted the token; `false` when signed out or refused. */
   isAuthenticated: ComputedRef<boolean>
+  /** Why the last sign-in failed when the token fetcher threw (identity provider down), else `null`. */
+  error: ComputedRef<Error | null>
   /**
    * Signs in: the client calls `fetchToken({ forceRefreshToken })` now and whenever the token
    * nears expiry. Return `null` from it when there is no user.
@@ -46,6 +48,7 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
   return {
     isLoading: computed(() => context.auth.isLoading),
     isAuthenticated: computed(() => context.auth.isAuthenticated),
+    error: computed(() => context.auth.error),
     setAuth(fetchToken) {
       if (typeof fetchToken !== 'function')
         throw usageError(NAME, 'setAuth() takes a function ({ forceRefreshToken }) => Promise<string | null> that returns the user\'s JWT.')
