@@ -80,6 +80,16 @@ describe('crons.ts', () => {
     expect(await count('interval')).toBe(12 * 30 + 9)
   }, 30_000)
 
+  it('runs on real timers too', async () => {
+    const { cronJobs } = await import('convex/server')
+    const { internal } = await import('../test/app')
+    const everySecond = cronJobs()
+    everySecond.interval('every second', { seconds: 1 }, internal.ticks.record, { job: 'real' })
+    const withFastCron = { ...modules, [Object.keys(modules).find(path => path.endsWith('/crons.ts'))!]: async () => ({ default: everySecond }) }
+    convex = createTestConvex({ schema, modules: withFastCron })
+    await vi.waitFor(async () => expect(await count('real')).toBeGreaterThanOrEqual(2), { timeout: 4000, interval: 200 })
+  }, 10_000)
+
   it('runCron runs a job now; crons: false turns the schedule off', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     convex = createTestConvex({ schema, modules, crons: false })
