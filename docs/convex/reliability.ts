@@ -54,3 +54,9 @@ export const pageOrInvalidCursor = query({
     return await ctx.db.query('messages').order('desc').paginate(paginationOpts)
   },
 })
+
+/** Returns its argument: a query for checking which arguments reach the server. */
+export const echoQuery = query({
+  args: { value: v.any() },
+  handler: async (_ctx, { value }) => value,
+})

@@ -1,7 +1,7 @@
 // The arguments every composable sends: refs unwrapped (and so tracked where a computed reads
 // them), checked for the mistakes Convex's serializer reports badly or not at all.
 import type { MaybeRef } from 'vue'
-import { isRef } from 'vue'
+import { isReactive, isRef } from 'vue'
 
 /** `T`, where any value inside it, at any depth, may also be a ref of that value. */
 export type MaybeRefDeep<T> = T extends (...args: any[]) => any
@@ -48,7 +48,7 @@ export function describe(value: unknown): string {
 
 /**
  * Walks `value` at most {@link MAX_NESTING} levels deep, unwrapping refs, and returns it with
- * refs replaced by their values (copying only the containers that held one).
+ * refs replaced by their values (copying only the containers that held one, and reactive ones).
  */
 function unwrap(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): unknown {
   const plain = isRef(value) ? value.value : value
@@ -84,6 +84,10 @@ function unwrap(caller: string, name: string, value: unknown, depth: number, pat
     }
   }
   ancestors.pop()
+  // A reactive container is copied too: what is sent is plain data, and callers can tell that
+  // the arguments hold something reactive (the result is not the input).
+  if (!copy && isReactive(plain))
+    copy = isArray ? plain.slice() : { ...plain }
   return copy ?? plain
 }
 

@@ -1,6 +1,6 @@
 import { ConvexError } from 'convex/values'
 import { describe, expect, it, vi } from 'vitest'
-import { effectScope, nextTick, shallowRef } from 'vue'
+import { effectScope, nextTick, reactive, shallowRef } from 'vue'
 import { useConvexQuery } from '.'
 import { api } from '../../../docs/backend'
 import { useSetup, useTestConvex } from '../_test'
@@ -46,6 +46,20 @@ describe('useConvexQuery', () => {
     expect(onUpdate).toHaveBeenCalledTimes(2)
     await convex.flush()
     expect(convex.backend.subscriptionCount).toBe(1)
+  })
+
+  it('follows arguments that are reactive objects, at the top or nested in plain ones', async () => {
+    const top = reactive({ value: 'a' })
+    const nested = { value: reactive({ name: 'a' }) }
+    const { result } = useSetup(() => ({
+      top: useConvexQuery(api.reliability.echoQuery, top),
+      nested: useConvexQuery(api.reliability.echoQuery, nested),
+      plain: useConvexQuery(api.reliability.echoQuery, { value: 'p' }),
+    }), [convex])
+    await vi.waitFor(() => expect([result.top.data.value, result.nested.data.value, result.plain.data.value]).toEqual(['a', { name: 'a' }, 'p']))
+    top.value = 'b'
+    nested.value.name = 'b'
+    await vi.waitFor(() => expect([result.top.data.value, result.nested.data.value]).toEqual(['b', { name: 'b' }]))
   })
 
   it('keeps the previous result while new arguments load with keepPreviousData', async () => {
