@@ -2,6 +2,7 @@
 // deployment checks it: the issuer and audience must match a configured provider.
 // Signatures are not verified (test tokens are unsigned); everything else is.
 import type { TestIdentity } from './executor'
+import { moduleKey } from './functions'
 import { decodeJwt } from './wire'
 
 /** One entry of `auth.config.ts`'s `providers`. */
@@ -47,9 +48,7 @@ function matches(provider: AuthProvider, claims: Record<string, unknown>): boole
  * loaded once. An app without one accepts no token, as a deployment does.
  */
 export function authProviders(modules: Record<string, () => Promise<any>>): () => Promise<AuthProvider[]> {
-  const generated = Object.keys(modules).find(path => path.includes('_generated'))
-  const root = generated ? generated.split('_generated')[0] : ''
-  const key = Object.keys(modules).find(path => /^auth\.config\.[cm]?[jt]s$/.test(path.slice(root.length)))
+  const key = moduleKey(modules, 'auth.config')
   let loaded: Promise<AuthProvider[]> | undefined
   return () => loaded ??= key
     ? modules[key]().then((module) => {

@@ -3,17 +3,18 @@
 // http.ts answers HTTP (API, storage, http.ts routes), auth.ts checks tokens against
 // auth.config.ts, crons.ts runs crons.ts.
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
-import type { Value } from 'convex/values'
+import type { JSONValue } from 'convex/values'
 import type { AuthProvider } from './auth'
 import type { CronJob } from './crons'
 import type { FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
-import { ConvexError } from 'convex/values'
+import { ConvexError, jsonToConvex } from 'convex/values'
 import { authProviders, defaultAudience } from './auth'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
+import { moduleKey } from './functions'
 import { handleRequest, routeFetch } from './http'
 import { Sessions } from './sessions'
 import { InMemoryWebSocket, nextTask } from './socket'
@@ -54,13 +55,6 @@ export interface TestBackendOptions {
   serialize?: boolean
   /** Run the jobs of `convex/crons.ts` on their schedules. @default true */
   crons?: boolean
-}
-
-/** `modules` key of `file` (e.g. `crons`) at the root of the app's convex folder. */
-function moduleKey(modules: Record<string, unknown>, file: string): string | undefined {
-  const generated = Object.keys(modules).find(path => path.includes('_generated'))
-  const root = generated ? generated.split('_generated')[0] : ''
-  return Object.keys(modules).find(path => path.startsWith(root) && new RegExp(`^${file}\\.[cm]?[jt]s$`).test(path.slice(root.length)))
 }
 
 /**
@@ -105,6 +99,7 @@ export class TestBackend implements SocketHost {
       authProviders: this.providers,
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
+      hasRouter: moduleKey(modules, 'http') !== undefined,
     }
     this.sessions = new Sessions(host)
     this.stats = this.sessions.stats
@@ -119,7 +114,7 @@ export class TestBackend implements SocketHost {
       routeFetch(this.siteUrl, request => handleRequest(host, request, true)),
     )
     if (options.crons !== false)
-      void this.loadCrons().then(jobs => this.online && (this.stopCrons = startCrons(jobs, job => this.executor.callAny(job.name, (job.args?.[0] ?? {}) as Value))))
+      void this.loadCrons().then(jobs => this.online && (this.stopCrons = startCrons(jobs, job => this.runJob(job))))
   }
 
   // ---- the test-facing API -------------------------------------------------------------
@@ -219,7 +214,7 @@ export class TestBackend implements SocketHost {
     const job = jobs[name]
     if (!job)
       throw new Error(`[vueuse-convex] backend.runCron(): no cron job named ${JSON.stringify(name)} in convex/crons.ts (it has ${Object.keys(jobs).map(n => JSON.stringify(n)).join(', ') || 'none'}).`)
-    await this.executor.callAny(job.name, (job.args?.[0] ?? {}) as Value)
+    await this.runJob(job)
     await this.settled()
   }
 
@@ -297,6 +292,11 @@ export class TestBackend implements SocketHost {
     this.publicSiteUrl = urls?.siteUrl
     const url = urls?.url
     this.executor.url = url ?? this.localUrl
+  }
+
+  /** One run of a cron job, as its schedule runs it: any function, its JSON arguments decoded. */
+  private runJob(job: CronJob): Promise<unknown> {
+    return this.executor.callAny(job.name, jsonToConvex((job.args?.[0] ?? {}) as JSONValue))
   }
 
   private loadCrons(): Promise<Record<string, CronJob>> {

@@ -1,7 +1,6 @@
 // The jobs of the app's `convex/crons.ts`, run on their schedules (UTC, as on Convex) with the
 // timers current when the backend starts, so a test's fake timers drive them.
-import type { Value } from 'convex/values'
-import { jsonToConvex } from 'convex/values'
+import type { JSONValue } from 'convex/values'
 
 type Schedule
   = | { type: 'interval', seconds?: number, minutes?: number, hours?: number }
@@ -14,7 +13,7 @@ type Schedule
 /** One job of `crons.ts`, as `cronJobs()` records it. */
 export interface CronJob {
   name: string
-  args: Value[]
+  args: JSONValue[]
   schedule: Schedule
 }
 
@@ -135,7 +134,7 @@ const MAX_WAIT = 2 ** 31 - 1
  * Runs every job of `crons` on its schedule until the returned function is called.
  * `run` executes one job (the backend's own scheduler path); its failures are the job's.
  */
-export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob, args: Value) => Promise<unknown>): () => void {
+export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) => Promise<unknown>): () => void {
   const setTimer = globalThis.setTimeout
   const clearTimer = globalThis.clearTimeout
   const timers = new Map<string, ReturnType<typeof setTimeout>>()
@@ -150,7 +149,7 @@ export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob, a
         return
       }
       arm(id, job, nextRun(job.schedule, Math.max(due, Date.now())))
-      void run(job, jsonToConvex((job.args?.[0] ?? {}) as any)).catch(() => {})
+      void run(job).catch(() => {})
     }, Math.min(wait, MAX_WAIT))
     ;(timer as any)?.unref?.()
     timers.set(id, timer)

@@ -133,27 +133,10 @@ function tablesOf(op: string, json: string): string[] {
       case '1.0/cancel_job':
       case '1.0/actions/cancel_job':
         return ['_scheduled_functions']
-      // Reads that touch no data, and calls whose own syscalls are tracked.
-      case '1.0/queryStreamNext':
-      case '1.0/queryCleanup':
-      case '1.0/db/normalizeId':
-      case '1.0/getSnapshotTs':
-      case '1.0/getTransactionMetrics':
-      case '1.0/getFunctionMetadata':
-      case '1.0/getRequestMetadata':
-      case '1.0/getDeploymentMetadata':
-      case '1.0/actions/query':
-      case '1.0/actions/mutation':
-      case '1.0/actions/action':
-      case '1.0/runUdf':
-      case '1.0/createFunctionHandle':
-      case '1.0/storageGenerateUploadUrl':
-      case '1.0/getUserIdentity':
-      case '1.0/actions/vectorSearch':
-      case '1.0/auditLog':
-        return []
+      // The other reads touch no data (or are calls whose own syscalls are tracked); any
+      // other write may touch anything.
       default:
-        return ['*']
+        return READ_OPS.has(op) ? [] : ['*']
     }
   }
   catch {

@@ -23,6 +23,19 @@ function kindOf(fn: RegisteredFunction | undefined): FunctionKind | null {
   return fn.isQuery ? 'query' : fn.isMutation ? 'mutation' : fn.isAction ? 'action' : null
 }
 
+/** The folder of the app's functions among `modules` keys: where `_generated/` is. */
+export function convexRoot(modules: Record<string, unknown>): string {
+  const generated = Object.keys(modules).find(path => path.includes('_generated'))
+  return generated ? generated.split('_generated')[0] : ''
+}
+
+/** The `modules` key of the root file `name` (`crons`, `http`, `auth.config`), if the app has it. */
+export function moduleKey(modules: Record<string, unknown>, name: string): string | undefined {
+  const root = convexRoot(modules)
+  const file = new RegExp(`^${name.replace('.', '\\.')}\\.[cm]?[jt]s$`)
+  return Object.keys(modules).find(path => path.startsWith(root) && file.test(path.slice(root.length)))
+}
+
 /**
  * Checks the calls of clients against the app's modules (as convex-test takes them, with
  * their `_generated/` folder): returns a function that resolves with the kind of `udfPath`
@@ -30,8 +43,7 @@ function kindOf(fn: RegisteredFunction | undefined): FunctionKind | null {
  * message.
  */
 export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind?: FunctionKind) => Promise<FunctionKind> {
-  const generated = Object.keys(modules).find(path => path.includes('_generated'))
-  const root = generated ? generated.split('_generated')[0] : ''
+  const root = convexRoot(modules)
   const byModule = new Map<string, () => Promise<any>>()
   for (const [path, load] of Object.entries(modules)) {
     if (path.startsWith(root))

@@ -15,6 +15,8 @@ export interface HttpHost {
   executor: Executor
   authProviders: () => Promise<AuthProvider[]>
   track: <T>(promise: Promise<T>) => Promise<T>
+  /** The app has a `convex/http.ts`. */
+  hasRouter: boolean
 }
 
 /** Convex's status for "the function failed" (STATUS_CODE_UDF_FAILED in the HTTP client). */
@@ -146,6 +148,8 @@ async function storage(host: HttpHost, request: Request, url: URL): Promise<Resp
 /** A request to the site URL: the app's `convex/http.ts` routes, as `identity`. */
 async function httpAction(host: HttpHost, request: Request, identity: TestIdentity | null): Promise<Response> {
   const { executor } = host
+  if (!host.hasRouter)
+    return problem(404, 'NoHttpRouter', 'This app has no convex/http.ts: export default an httpRouter() to serve HTTP actions.')
   const url = new URL(request.url)
   const init: RequestInit = { method: request.method, headers: request.headers }
   if (request.method !== 'GET' && request.method !== 'HEAD')
@@ -154,14 +158,8 @@ async function httpAction(host: HttpHost, request: Request, identity: TestIdenti
     return await executor.action(() => (executor.as(identity) as any).fetch(url.pathname + url.search, init) as Promise<Response>)
   }
   catch (e) {
-    if (e instanceof Error && /Cannot find module|No such module|http/.test(e.message) && !(await hasRouter(executor)))
-      return problem(404, 'NoHttpRouter', 'This app has no convex/http.ts: export default an httpRouter() to serve HTTP actions.')
     return problem(500, 'InternalServerError', executor.failure(e).message)
   }
-}
-
-async function hasRouter(executor: Executor): Promise<boolean> {
-  return executor.exec(() => (executor.t as any).fetch('/').then(() => true, () => false))
 }
 
 /** Origins answered in-process, and the `fetch` that was there before. */

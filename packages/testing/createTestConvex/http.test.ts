@@ -121,3 +121,12 @@ it('stores files from HTTP actions while subscribed queries and mutations run at
   expect(counts.at(-1)).toBe(80)
   expect(await convex.client.query(api.notes.list, {})).toHaveLength(80)
 })
+
+it('says so when the app has no convex/http.ts', async () => {
+  const withoutRouter = Object.fromEntries(Object.entries(modules).filter(([path]) => !path.endsWith('/http.ts')))
+  const other = createTestConvex({ schema, modules: withoutRouter })
+  const response = await fetch(`${other.backend.siteUrl}/anything`, { method: 'POST', body: 'x' })
+  expect(response.status).toBe(404)
+  expect((await response.json()).message).toMatch(/no convex\/http.ts: export default an httpRouter\(\)/)
+  await other.close()
+})
