@@ -10,4 +10,9 @@ export default antfu({
   files: ['packages/*/**/*.ts'],
   ignores: ['**/*.test.ts', '**/*.test-d.ts', 'packages/*/_test/**', 'packages/*/test/**'],
   rules: { 'no-console': 'error' },
+}, {
+  // The browser library marks development-only code with \`process.env.NODE_ENV\`, which the
+  // app's bundler replaces; importing node:process there would break that.
+  files: ['packages/core/**/*.ts'],
+  rules: { 'node/prefer-global/process': 'off' },
 })

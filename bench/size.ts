@@ -1,22 +1,70 @@
-// Bundle cost: what `import { X } from <package>` adds, minified and gzipped, to an app that
-// already has vue, convex and @vueuse/core (those stay external), tree-shaken.
+// Bundle cost: what `import { X } from <package>` adds, minified and gzipped, to a production app
+// that already has vue, convex and @vueuse/core (those stay external). Measured the way Vite
+// builds an app: the package's published entry (its built `dist` for ours), bundled and
+// tree-shaken by Rollup with `process.env.NODE_ENV` set to "production", then minified.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
+import { transform } from 'esbuild'
+import { rollup } from 'rollup'
 
-const EXTERNAL = ['vue', 'convex', 'convex/*', '@vueuse/core', '@vueuse/shared']
+const EXTERNAL = /^(?:vue|convex|@vueuse\/core|@vueuse\/shared)(?:\/|$)/
 
-export async function gzipBytes(specifier: string, name: string, resolveDir: string): Promise<number> {
-  const result = await build({
-    stdin: { contents: `export { ${name} } from ${JSON.stringify(specifier)}`, resolveDir, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    treeShaking: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    external: EXTERNAL,
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
+/** The ESM entry a bundler picks for `specifier`, resolved from `fromDir`. */
+function entryOf(specifier: string, fromDir: string): string {
+  const require = createRequire(join(fromDir, 'noop.js'))
+  const manifestPath = require.resolve(`${specifier}/package.json`)
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
+  const dot = manifest.exports?.['.']
+  const pick = (target: any): string | undefined => typeof target === 'string'
+    ? target
+    : target && (pick(target.import) ?? pick(target.module) ?? pick(target.default))
+  const file = pick(dot) ?? manifest.module ?? manifest.main
+  return join(dirname(manifestPath), file)
+}
+
+/** Minified + gzipped bytes of the named exports of `specifier` (all of them when `names` is `'*'`). */
+export async function gzipBytes(specifier: string, names: string[] | '*', fromDir: string): Promise<number> {
+  const entry = entryOf(specifier, fromDir)
+  const id = '\0size-entry'
+  const bundle = await rollup({
+    input: id,
+    external: source => EXTERNAL.test(source),
+    treeshake: { moduleSideEffects: 'no-external' },
+    onwarn: () => {},
+    plugins: [{
+      name: 'size-entry',
+      resolveId: source => (source === id ? id : null),
+      load: source => source === id
+        ? (names === '*' ? `export * from ${JSON.stringify(entry)}` : `export { ${names.join(', ')} } from ${JSON.stringify(entry)}`)
+        : null,
+    }, {
+      // What Vite's `define` does for a production build.
+      name: 'node-env',
+      transform: code => code.replaceAll('process.env.NODE_ENV', '"production"'),
+    }],
   })
-  return gzipSync(result.outputFiles[0].contents, { level: 9 }).length
+  const { output } = await bundle.generate({ format: 'esm' })
+  await bundle.close()
+  const minified = await transform(output[0].code, { minify: true, loader: 'js', format: 'esm' })
+  return gzipSync(minified.code, { level: 9 }).length
+}
+
+/** Goals from issue #13, in bytes (min + gzip). */
+export const SIZE_GOALS: Record<string, number> = { useConvexAction: 1200, core: 3500 }
+
+/**
+ * Every function export of the built `@vueuse-convex/core` on its own, and the whole package
+ * (`core`: `export *`). Needs `npm run build` first.
+ */
+export async function coreSizes(root: string): Promise<Record<string, number>> {
+  const entry = entryOf('@vueuse-convex/core', root)
+  const built = await import(entry) as Record<string, unknown>
+  const names = Object.keys(built).filter(k => typeof built[k] === 'function').sort()
+  const sizes: Record<string, number> = {}
+  for (const name of names)
+    sizes[name] = await gzipBytes('@vueuse-convex/core', [name], root)
+  sizes.core = await gzipBytes('@vueuse-convex/core', '*', root)
+  return sizes
 }

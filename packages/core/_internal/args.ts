@@ -16,12 +16,24 @@ export type ArgsWithRefs<Args> = { [K in keyof Args]: MaybeRefDeep<Args[K]> }
 /** How deeply Convex values may nest (objects and arrays inside the arguments object). */
 export const MAX_NESTING = 16
 
-/** Starts the message of every error raised by vueuse-convex itself (not by Convex). */
-const PREFIX = '[vueuse-convex]'
+// Development-only code is written `process.env.NODE_ENV !== 'production'` at each place, the
+// convention of Vue and Pinia Colada: the app's bundler replaces that exact expression, and its
+// minifier drops the readable error messages and the checks that only serve them.
+//
+// Every misuse error has a stable code, kept in production and explained on the docs' Error
+// codes page (docs/guide/errors.md):
+//   1 no client provided            2 not a Convex function reference
+//   3 the client lacks a method     4 the arguments are not a plain object
+//   5 a value in the arguments cannot be sent (function, symbol, cycle, too deep)
+//   6 the client was closed         7 an option or parameter has a value it does not accept
 
-/** Builds an `Error` whose message starts with the library prefix and the caller's name. */
-export function usageError(caller: string, message: string): TypeError {
-  return new TypeError(`${PREFIX} ${caller}(): ${message}`)
+/**
+ * Builds the `TypeError` of a misuse: `[vueuse-convex] caller(): message`, or in production
+ * `[vueuse-convex] caller(): E<code>`. Pass `process.env.NODE_ENV !== 'production' && message`
+ * so the text is dropped from production bundles.
+ */
+export function usageError(code: number, caller: string, message?: string | false): TypeError {
+  return new TypeError(`[vueuse-convex] ${caller}(): ${message || `E${code}`}`)
 }
 
 function isPlainObject(value: object): boolean {
@@ -53,24 +65,26 @@ export function describe(value: unknown): string {
 function unwrap(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): unknown {
   const plain = isRef(value) ? value.value : value
   if (typeof plain === 'function' || typeof plain === 'symbol')
-    throw usageError(caller, `the arguments of "${name}" contain a ${typeof plain} at ${path}, which is not a supported Convex type: send plain data (strings, numbers, booleans, null, arrays, plain objects, bigint, ArrayBuffer).`)
+    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" contain a ${typeof plain} at ${path}, which is not a supported Convex type: send plain data (strings, numbers, booleans, null, arrays, plain objects, bigint, ArrayBuffer).`)
   if (typeof plain !== 'object' || plain === null)
     return plain
-  if (isEvent(plain))
-    throw usageError(caller, `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
+  if (process.env.NODE_ENV !== 'production' && isEvent(plain))
+    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
   const isArray = Array.isArray(plain)
   if (!isArray && !isPlainObject(plain))
     return plain // Convex's serializer names the class it cannot send
-  if (ancestors.includes(plain))
-    throw usageError(caller, `the arguments of "${name}" contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
+  // The cycle finder serves the message only: in production a cycle ends at the depth limit.
+  if (process.env.NODE_ENV !== 'production' && ancestors.includes(plain))
+    throw usageError(5, caller, `the arguments of "${name}" contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
   if (depth > MAX_NESTING)
-    throw usageError(caller, `the arguments of "${name}" are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
-  ancestors.push(plain)
+    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
+  if (process.env.NODE_ENV !== 'production')
+    ancestors.push(plain)
   let copy: any
   if (isArray) {
     for (let i = 0; i < plain.length; i++) {
       const child = plain[i]
-      const next = unwrap(caller, name, child, depth + 1, `${path}[${i}]`, ancestors)
+      const next = unwrap(caller, name, child, depth + 1, process.env.NODE_ENV !== 'production' ? `${path}[${i}]` : '', ancestors)
       if (next !== child)
         (copy ??= plain.slice())[i] = next
     }
@@ -78,12 +92,13 @@ function unwrap(caller: string, name: string, value: unknown, depth: number, pat
   else {
     for (const key of Object.keys(plain)) {
       const child = (plain as Record<string, unknown>)[key]
-      const next = unwrap(caller, name, child, depth + 1, `${path}.${key}`, ancestors)
+      const next = unwrap(caller, name, child, depth + 1, process.env.NODE_ENV !== 'production' ? `${path}.${key}` : '', ancestors)
       if (next !== child)
         (copy ??= { ...plain })[key] = next
     }
   }
-  ancestors.pop()
+  if (process.env.NODE_ENV !== 'production')
+    ancestors.pop()
   // A reactive container is copied too: what is sent is plain data, and callers can tell that
   // the arguments hold something reactive (the result is not the input).
   if (!copy && isReactive(plain))
@@ -100,12 +115,12 @@ export function normalizeArgs(caller: string, name: string, input: unknown, call
   const args = isRef(input) ? input.value : input
   if (args === undefined)
     return {}
-  if (isEvent(args)) {
-    throw usageError(caller, `${call}() of "${name}" was called with a DOM Event (${args.type}) as its arguments, so nothing was sent. `
+  if (process.env.NODE_ENV !== 'production' && isEvent(args)) {
+    throw usageError(4, caller, `${call}() of "${name}" was called with a DOM Event (${args.type}) as its arguments, so nothing was sent. `
       + `A template handler written as @${args.type}="${call}" passes the event: write @${args.type}="${call}()" for a function without arguments, or pass them: @${args.type}="${call}({ ... })".`)
   }
   if (typeof args !== 'object' || args === null || Array.isArray(args) || !isPlainObject(args))
-    throw usageError(caller, `the arguments of "${name}" must be a plain object such as { id } (or nothing), but got ${describe(args)}.`)
+    throw usageError(4, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" must be a plain object such as { id } (or nothing), but got ${describe(args)}.`)
   return unwrap(caller, name, args, 1, '', []) as Record<string, unknown>
 }
 
@@ -113,15 +128,15 @@ export function normalizeArgs(caller: string, name: string, input: unknown, call
 export function toError(value: unknown): Error {
   if (value instanceof Error)
     return value
-  const text = typeof value === 'string' ? value : value === undefined ? 'undefined' : safeString(value)
-  return new Error(`A Convex call failed with a value that is not an Error: ${text}`, { cause: value })
-}
-
-function safeString(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value)
+  if (process.env.NODE_ENV !== 'production') {
+    let text: string
+    try {
+      text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+    }
+    catch {
+      text = String(value)
+    }
+    return new Error(`A Convex call failed with a value that is not an Error: ${text}`, { cause: value })
   }
-  catch {
-    return String(value)
-  }
+  return new Error(typeof value === 'string' ? value : 'non-Error rejection', { cause: value })
 }

@@ -19,8 +19,9 @@ export function resolveClient(caller: string, explicit?: ConvexClientLike | null
   if (injected)
     return injected
   throw usageError(
+    1,
     caller,
-    'no Convex client found. Install the plugin with app.use(createConvexVue({ url })), '
+    process.env.NODE_ENV !== 'production' && 'no Convex client found. Install the plugin with app.use(createConvexVue({ url })), '
     + 'call provideConvexClient(client) in a parent component, or pass { client } in the options.',
   )
 }
@@ -41,8 +42,9 @@ export function functionName(
     catch {}
   }
   throw usageError(
+    2,
     caller,
-    `expected a Convex function reference such as ${example}, but got ${describe(reference)}. `
+    process.env.NODE_ENV !== 'production' && `expected a Convex function reference such as ${example}, but got ${describe(reference)}. `
     + 'Import `api` from your convex/_generated/api and pass one of its functions.',
   )
 }
@@ -118,6 +120,6 @@ export function queryTarget<Reference extends FunctionReference<'query', any>, A
     return { reference, args: plain, key: `${name}:${JSON.stringify(convexToJson(plain as any))}` }
   }
   catch (e) {
-    throw usageError(caller, `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
+    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" cannot be sent to Convex: ${(e as Error).message}`)
   }
 }

@@ -9,7 +9,7 @@ import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
 import { computed, shallowRef, toValue } from 'vue'
 import { checkPlainReference, functionName, normalizeArgs, onClientClose, toError, usageError } from '.'
 import { useErrorReporter } from './context'
-import { withTimeout } from './timeout'
+import { ConvexTimeoutError } from './timeout'
 
 /** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
 export type CallStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -92,17 +92,11 @@ interface Entry<Result> {
   error: Ref<unknown>
 }
 
-/** The entry before any call, and after `reset()` or disposal: no call is in it. */
-const IDLE: CallState<never> = Object.freeze({ status: 'idle', data: undefined, error: null })
-
 function entryState<Result>(entry: Entry<Result>): CallState<Result> {
-  if (entry.isLoading.value)
-    return { status: 'pending', data: entry.state.value, error: null }
-  const error = entry.error.value
+  const pending = entry.isLoading.value
   // Every failure is stored as an Error (see `toError`), so a falsy one cannot read as success.
-  if (error)
-    return { status: 'error', data: entry.state.value, error: error as Error }
-  return { status: 'success', data: entry.state.value as Result, error: null }
+  const error = pending ? null : (entry.error.value || null) as Error | null
+  return { status: pending ? 'pending' : error ? 'error' : 'success', data: entry.state.value, error } as CallState<Result>
 }
 
 /**
@@ -132,26 +126,30 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
 
   /** Runs one call of the function; throws (as a rejection) with an `Error` and sends nothing for bad input. */
   async function call(input: unknown, sent: { args: unknown }): Promise<Result> {
-    let stopListening = () => {}
+    let stopListening: (() => void) | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
       const fn = toValue(reference)
       const name = functionName(caller, fn, example)
       const args = normalizeArgs(caller, name, input) as Args
       sent.args = args
       if ((client as { closed?: boolean }).closed)
-        throw usageError(caller, `cannot call "${name}": the Convex client is closed.`)
-      // A closed client never settles what is in flight: stop waiting when it closes.
-      const closed = new Promise<never>((_, reject) => {
-        stopListening = onClientClose(client, () => reject(usageError(caller, `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
+        throw usageError(6, caller, process.env.NODE_ENV !== 'production' && `cannot call "${name}": the Convex client is closed.`)
+      // What ends the wait without the function's outcome: the client closing (it never settles
+      // what is in flight) and the `timeout` option.
+      const stopped = new Promise<never>((_, reject) => {
+        stopListening = onClientClose(client, () => reject(usageError(6, caller, process.env.NODE_ENV !== 'production' && `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
+        if (timeout > 0)
+          timer = setTimeout(() => reject(new ConvexTimeoutError(process.env.NODE_ENV !== 'production' ? `${caller}: "${name}"` : caller, timeout)), timeout)
       })
-      const running = Promise.race([invoke(fn, args), closed])
-      return await (timeout > 0 ? withTimeout(running, timeout, `${caller}: "${name}"`) : running)
+      return await Promise.race([invoke(fn, args), stopped])
     }
     catch (e) {
       throw toError(e)
     }
     finally {
-      stopListening()
+      stopListening?.()
+      clearTimeout(timer)
     }
   }
 
@@ -196,7 +194,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
 
   tryOnScopeDispose(reset)
 
-  const state = computed<CallState<Result>>(() => current.value ? entryState(current.value) : IDLE)
+  const state = computed<CallState<Result>>(() => current.value ? entryState(current.value) : { status: 'idle', data: undefined, error: null })
   return {
     // `execute` takes the arguments object, or none for a function without arguments.
     execute: execute as FunctionCallReturn<Fn>['execute'],

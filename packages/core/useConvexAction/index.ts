@@ -33,6 +33,6 @@ export function useConvexAction<Action extends FunctionReference<'action'>>(
   const NAME = 'useConvexAction'
   const client = resolveClient(NAME, options.client)
   if (typeof client.action !== 'function')
-    throw usageError(NAME, 'the client has no action() method. Pass a ConvexClient or ConvexHttpClient.')
+    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has no action() method. Pass a ConvexClient or ConvexHttpClient.')
   return useFunctionCall(NAME, 'api.ai.generate', action, options, client, (fn, args) => client.action!(fn, args))
 }

@@ -51,7 +51,7 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
     error: computed(() => context.auth.error),
     setAuth(fetchToken) {
       if (typeof fetchToken !== 'function')
-        throw usageError(NAME, 'setAuth() takes a function ({ forceRefreshToken }) => Promise<string | null> that returns the user\'s JWT.')
+        throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && 'setAuth() takes a function ({ forceRefreshToken }) => Promise<string | null> that returns the user\'s JWT.')
       applyAuth(client, context, fetchToken)
     },
     clearAuth() {

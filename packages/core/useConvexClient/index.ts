@@ -82,7 +82,7 @@ export interface ConvexVuePlugin {
 export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugin {
   const { url, client, clientOptions, auth, initialState } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
   if (!client && typeof url !== 'string')
-    throw usageError('createConvexVue', 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
+    throw usageError(7, 'createConvexVue', process.env.NODE_ENV !== 'production' && 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
   const context = createConvexContext(initialState)
 
   function createClient(app: App): ConvexClientLike {
@@ -114,7 +114,7 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
  */
 export function provideConvexClient(client: ConvexClientLike): void {
   if (!client || typeof client !== 'object')
-    throw usageError('provideConvexClient', 'pass a ConvexClient (or an object with the same methods).')
+    throw usageError(7, 'provideConvexClient', process.env.NODE_ENV !== 'production' && 'pass a ConvexClient (or an object with the same methods).')
   provide(ConvexClientKey, client)
 }
 

@@ -48,7 +48,7 @@ export function useConvexMutation<Mutation extends FunctionReference<'mutation'>
   const NAME = 'useConvexMutation'
   const client = resolveClient(NAME, options.client)
   if (typeof client.mutation !== 'function')
-    throw usageError(NAME, 'the client has no mutation() method. Pass a ConvexClient or ConvexHttpClient.')
+    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has no mutation() method. Pass a ConvexClient or ConvexHttpClient.')
   let optimisticUpdate = options.optimisticUpdate
 
   const state = useFunctionCall(NAME, 'api.messages.send', mutation, options, client, (fn, args) => {
@@ -60,7 +60,7 @@ export function useConvexMutation<Mutation extends FunctionReference<'mutation'>
       convexToJson(args as Value)
     }
     catch (e) {
-      throw usageError(NAME, `the arguments of "${getFunctionName(fn)}" cannot be sent to Convex, so neither the mutation nor its optimistic update ran: ${(e as Error).message}`)
+      throw usageError(5, NAME, process.env.NODE_ENV !== 'production' && `the arguments of "${getFunctionName(fn)}" cannot be sent to Convex, so neither the mutation nor its optimistic update ran: ${(e as Error).message}`)
     }
     return client.mutation!(fn, args, { optimisticUpdate })
   })

@@ -123,11 +123,11 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   const NAME = 'useConvexPaginatedQuery'
   const { initialNumItems, keepPreviousData = false } = options ?? ({} as UseConvexPaginatedQueryOptions)
   if (!Number.isInteger(initialNumItems) || initialNumItems <= 0)
-    throw usageError(NAME, `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
+    throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
   checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveClient(NAME, options.client)
   if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
-    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
   /** The list to show: `null` when skipped, an `Error` when the input is unusable. Never throws. */
   const target = computed(() => guard(() => {
@@ -136,7 +136,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       return null
     const t = queryTarget(NAME, toValue(query), a as Record<string, unknown>, 'api.messages.page')
     if ('paginationOpts' in t.args)
-      throw usageError(NAME, `pass the arguments of "${getFunctionName(t.reference)}" without paginationOpts: the composable manages the pages.`)
+      throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `pass the arguments of "${getFunctionName(t.reference)}" without paginationOpts: the composable manages the pages.`)
     return t as Pages['target']
   }))
 
@@ -277,7 +277,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     isStale: computed(() => view.value.stale !== null),
     loadMore(numItems: number) {
       if (!Number.isInteger(numItems) || numItems <= 0)
-        throw usageError(NAME, `loadMore() takes a positive whole number of items, got ${String(numItems)}.`)
+        throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `loadMore() takes a positive whole number of items, got ${String(numItems)}.`)
       const state = pages.value
       const { status, last } = view.value
       if (!state || status !== 'CanLoadMore' || !last)

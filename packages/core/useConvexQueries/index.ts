@@ -63,17 +63,17 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   const NAME = 'useConvexQueries'
   const client = resolveClient(NAME, options.client)
   if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
-    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
   function targets(): SetTargets {
     const spec = guard(() => toValue(queries))
     if (spec instanceof Error || typeof spec !== 'object' || spec === null)
-      throw usageError(NAME, `expected a record of { query, args } by key, but got ${spec instanceof Error ? spec.message : String(spec)}.`)
+      throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `expected a record of { query, args } by key, but got ${spec instanceof Error ? spec.message : String(spec)}.`)
     const next: SetTargets = {}
     for (const [key, entry] of Object.entries(spec)) {
       next[key] = guard(() => {
         if (!entry || typeof entry !== 'object')
-          throw usageError(NAME, `the entry "${key}" must be { query, args }, but got ${String(entry)}.`)
+          throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `the entry "${key}" must be { query, args }, but got ${String(entry)}.`)
         const args = toValue(entry.args)
         return args === 'skip' ? null : queryTarget(NAME, entry.query, args as Record<string, unknown>, 'api.messages.list')
       })

@@ -79,7 +79,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   // client (server-side rendering) fetches once.
   const live = typeof client.onUpdate === 'function'
   if (!live && typeof client.query !== 'function')
-    throw usageError(NAME, 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
   type Result = FunctionReturnType<Query>
   const data = shallowRef<Result>()
@@ -202,7 +202,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   const stopListening = onClientClose(client, () => {
     if (state.value === 'pending') {
       stop()
-      onError(usageError(NAME, 'the Convex client was closed before the query\'s first result arrived.'))
+      onError(usageError(6, NAME, process.env.NODE_ENV !== 'production' && 'the Convex client was closed before the query\'s first result arrived.'))
     }
   })
 

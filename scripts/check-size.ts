@@ -1,0 +1,35 @@
+/**
+ * After `npm run build`: the production size of each export of @vueuse-convex/core (and of the
+ * whole package) against the figures committed in bench/results.json. Fails when one grew more
+ * than 5%; says which are over their goal (npm run bench reports those). `npm run bench` writes
+ * new figures.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
+import { coreSizes, SIZE_GOALS } from '../bench/size'
+import { root } from './packages'
+
+const committed = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')).size as Record<string, { gzip: number }>
+const measured = await coreSizes(root)
+const problems: string[] = []
+const lines: string[] = []
+for (const [name, bytes] of Object.entries(measured)) {
+  const before = committed[name]?.gzip
+  const goal = SIZE_GOALS[name]
+  lines.push(`${name.padEnd(44)} ${String(bytes).padStart(6)} B   committed ${before ?? '-'}${goal ? `   goal ≤ ${goal}${bytes > goal ? ' (over)' : ''}` : ''}`)
+  if (before === undefined)
+    problems.push(`${name}: no committed size; run npm run bench and commit bench/results.json`)
+  else if (bytes > before * 1.05)
+    problems.push(`${name}: ${bytes} B is ${((bytes / before - 1) * 100).toFixed(1)}% over the committed ${before} B (limit +5%); make it smaller, or run npm run bench and commit the new figure with the reason`)
+}
+for (const name of Object.keys(committed)) {
+  if (name !== 'peer' && !(name in measured))
+    problems.push(`${name}: committed in bench/results.json but no longer exported; run npm run bench`)
+}
+process.stdout.write(`${lines.join('\n')}\n`)
+if (problems.length) {
+  process.stderr.write(`${problems.join('\n')}\n`)
+  process.exit(1)
+}
+process.stdout.write('size: every export within 5% of its committed figure and within its goal\n')
