@@ -98,6 +98,9 @@ function isInvalidCursor(error: Error): boolean {
   return error.message.includes('InvalidCursor') || (data?.isConvexSystemError === true && data.paginationError === 'InvalidCursor')
 }
 
+/** What the pages need when nothing needs doing: one array, so that watching the steps stays quiet. */
+const NO_STEPS: Step[] = []
+
 type Step
   = | { kind: 'split', key: number, splitCursor: string, continueCursor: string }
     | { kind: 'splitDone', key: number }
@@ -169,7 +172,8 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     void version.value // every page's result, as one dependency
     // The pages' item arrays, joined once at the end (one copy, however many pages).
     const shown: unknown[][] = []
-    const steps: Step[] = []
+    let steps = NO_STEPS
+    const need = (step: Step) => (steps === NO_STEPS ? (steps = []) : steps).push(step)
     let last: PaginationResult<unknown> | undefined
     let error: Error | null = input instanceof Error ? input : null
     if (state) {
@@ -180,7 +184,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           break
         if (result.status === 'error') {
           if (isInvalidCursor(result.error!) && !state.restarted) {
-            steps.push({ kind: 'restart' })
+            need({ kind: 'restart' })
           }
           else {
             error = result.error
@@ -193,10 +197,10 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
         const halves = state.splits[key]
         if (halves) {
           if (halves.every(half => pageResults[half] && pageResults[half].status !== 'pending'))
-            steps.push({ kind: 'splitDone', key })
+            need({ kind: 'splitDone', key })
         }
         else if (page.splitCursor && (page.pageStatus === 'SplitRecommended' || page.pageStatus === 'SplitRequired' || page.page.length > state.queries[key].numItems * 2)) {
-          steps.push({ kind: 'split', key, splitCursor: page.splitCursor, continueCursor: page.continueCursor })
+          need({ kind: 'split', key, splitCursor: page.splitCursor, continueCursor: page.continueCursor })
         }
         // The server could not read the whole page: show nothing past it until it is split.
         if (page.pageStatus === 'SplitRequired')
@@ -205,7 +209,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
         last = page
       }
       if (state.restarted && last)
-        steps.push({ kind: 'loaded' })
+        need({ kind: 'loaded' })
     }
     const status: PaginationStatus = error
       ? 'Error'
