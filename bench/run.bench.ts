@@ -1,6 +1,6 @@
 // `npm run bench`: measures vueuse-convex against the raw Convex client and peer libraries,
 // in one run, and writes bench/results.json. Figures state their unit and number of runs.
-import type { App } from 'vue'
+import type { App, Plugin } from 'vue'
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
@@ -8,12 +8,14 @@ import process from 'node:process'
 import { QueryClient, useMutation, VueQueryPlugin } from '@tanstack/vue-query'
 import * as core from '@vueuse-convex/core'
 import { createTestConvex } from '@vueuse-convex/testing'
-import { convexVue, useConvexMutation as useConvexVueMutation } from 'convex-vue'
 import { ConvexClient } from 'convex/browser'
 import { expect, it } from 'vitest'
 import { computed, createApp, defineComponent, effectScope, h, onScopeDispose, onUnmounted, ref, shallowRef, watch } from 'vue'
 import { api, modules, schema } from '../docs/backend'
 import { coreSizes, gzipBytes, SIZE_GOALS } from './size'
+
+// convex-vue is installed into bench/.tmp by bench/peers.ts (npm run bench runs it first).
+const { convexVue, useConvexMutation: useConvexVueMutation } = await import(/* @vite-ignore */ join(process.cwd(), 'bench/.tmp/node_modules/convex-vue/dist/index.mjs')) as { convexVue: Plugin, useConvexMutation: (mutation: unknown) => { mutate: (args: never) => Promise<unknown> } }
 
 const root = process.cwd() // npm run bench runs from the repository root
 const now = () => performance.now()
@@ -61,7 +63,7 @@ async function sizes() {
   }
   const peers: Array<[string, string]> = [['convex-vue', 'useConvexMutation'], ['convex-vue', 'useConvexQuery'], ['@tanstack/vue-query', 'useMutation'], ['@tanstack/vue-query', 'useQuery']]
   for (const [pkg, name] of peers) {
-    const bytes = await gzipBytes(pkg, [name], root)
+    const bytes = await gzipBytes(pkg, [name], pkg === 'convex-vue' ? join(root, 'bench/.tmp') : root)
     set(`size.peer.${pkg}.${name}.gzip`, bytes)
     table.push({ figure: `size: ${pkg} ${name}`, value: String(bytes), unit: 'bytes min+gzip', goal: 'peer', runs: '1 build' })
   }

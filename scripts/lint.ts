@@ -4,7 +4,7 @@
  * code is an ESLint rule: see eslint.config.js.)
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { listPackages, root } from './packages'
@@ -25,9 +25,38 @@ for (const pkg of listPackages()) {
   }
 }
 
-const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
-  .split('\n')
-  .filter(f => f && existsSync(join(root, f)))
+/** The repository's files: git's list, or without a repository (a downloaded ZIP) the file tree minus what .gitignore names. */
+function projectFiles(): string[] {
+  if (existsSync(join(root, '.git'))) {
+    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter(f => f && existsSync(join(root, f)))
+  }
+  // .gitignore here holds folder names and `*.ext` patterns only.
+  const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#'))
+  const skip = (path: string, isDir: boolean) => ignored.some((rule) => {
+    if (rule.startsWith('*.'))
+      return !isDir && path.endsWith(rule.slice(1))
+    const name = rule.replace(/\/$/, '')
+    return name.includes('/') ? path === name : path.split('/').includes(name)
+  })
+  const out: string[] = []
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.name === '.git' || skip(path, entry.isDirectory()))
+        continue
+      if (entry.isDirectory())
+        walk(path)
+      else
+        out.push(path)
+    }
+  }
+  walk('')
+  return out
+}
+
+const tracked = projectFiles()
 
 for (const file of tracked) {
   const text = /\.(?:ts|vue|md|json|sh|js)$|(?:^|\/)run$/.test(file) ? readFileSync(join(root, file), 'utf8') : ''

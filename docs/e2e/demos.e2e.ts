@@ -8,10 +8,10 @@ import { chromium } from 'playwright-core'
 import { createServer } from 'vitepress'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import functions from '../functions.json'
+import { findChromium } from './chromium'
 import { serveStatic } from './server'
 
 const dist = fileURLToPath(new URL('../../.vitepress/dist', import.meta.url))
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 let browser: Browser
 let server: Awaited<ReturnType<typeof serveStatic>>
@@ -19,13 +19,11 @@ let page: Page
 let problems: string[]
 
 beforeAll(async () => {
-  if (!existsSync(executablePath))
-    throw new Error(`No Chromium at ${executablePath}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH).`)
   if (!existsSync(dist))
     throw new Error('No built docs: run `npm run docs:build` first (npm run test:browser does).')
   server = await serveStatic(dist)
   browser = await chromium.launch({
-    executablePath,
+    executablePath: process.env.CHROMIUM_PATH ?? findChromium(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   })
 })
