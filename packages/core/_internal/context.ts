@@ -16,6 +16,31 @@ export interface ConvexContext {
   app?: App
 }
 
+/**
+ * The server-rendered result for `key`, for the render that hydrates: each result is handed out
+ * during one pass of rendering (every component of it that asks for the key gets it), then
+ * dropped, so a query mounted later never shows data that may since have changed or belonged
+ * to another user. `undefined` (with `found: false`) when there is none.
+ */
+export function takeRendered(context: ConvexContext | null, key: string): { found: boolean, value?: unknown } {
+  const rendered = context?.ssr.queries
+  if (!rendered || !(key in rendered))
+    return { found: false }
+  const value = rendered[key]
+  // Components of the same synchronous render share it; it is gone by the next task.
+  setTimeout(() => {
+    if (rendered[key] === value)
+      delete rendered[key]
+  })
+  return { found: true, value }
+}
+
+/** Drops every server-rendered result: they belong to the user the page was rendered for. */
+export function clearRendered(context: ConvexContext): void {
+  for (const key of Object.keys(context.ssr.queries))
+    delete context.ssr.queries[key]
+}
+
 /** A fresh context: signed out, nothing fetched. */
 export function createConvexContext(initialState?: ConvexSsrState): ConvexContext {
   return {
@@ -28,11 +53,15 @@ export function createConvexContext(initialState?: ConvexSsrState): ConvexContex
  * Starts the client's token flow and mirrors it into `context.auth`: loading until the server
  * confirmed (or refused) the token.
  */
-export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
+export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null, initial = false): void {
   const auth = context.auth
   auth.fetchToken = fetchToken
   auth.error = null
   const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
+  // Another user (or none) from now on: what the server rendered is not theirs to see. (The
+  // plugin's own first call is the user the page was rendered for.)
+  if (live && !initial)
+    clearRendered(context)
   if (!fetchToken) {
     auth.isLoading = false
     auth.isAuthenticated = false
@@ -71,6 +100,8 @@ export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetc
   ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(guarded, (isAuthenticated) => {
     if (auth.fetchToken !== fetchToken)
       return // replaced meanwhile
+    if (auth.isAuthenticated && !isAuthenticated)
+      clearRendered(context) // the server ended the session
     auth.isAuthenticated = isAuthenticated
     auth.isLoading = false
     if (isAuthenticated)

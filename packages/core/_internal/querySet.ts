@@ -6,7 +6,7 @@ import type { Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
-import { injectContext } from './context'
+import { injectContext, takeRendered } from './context'
 
 /** Where one query of a set stands. */
 export type QuerySetStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -116,11 +116,11 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
     catch (e) {
       return write(key, slot, failure(e as Error))
     }
-    const rendered = context?.ssr.queries
+    const rendered = cached === undefined ? takeRendered(context, ssrKey) : { found: false }
     if (cached !== undefined)
       write(key, slot, success(cached))
-    else if (rendered && ssrKey in rendered)
-      write(key, slot, success(rendered[ssrKey]))
+    else if (rendered.found)
+      write(key, slot, success(rendered.value))
   }
 
   function close(key: string) {

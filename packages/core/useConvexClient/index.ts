@@ -103,7 +103,7 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
       app.provide(ConvexContextKey, context)
       context.app = app
       if (auth)
-        applyAuth(provided, context, auth)
+        applyAuth(provided, context, auth, true)
     },
   }
 }

@@ -4,6 +4,7 @@ import { effectScope, nextTick, reactive, shallowRef } from 'vue'
 import { useConvexQuery } from '.'
 import { api } from '../../../docs/backend'
 import { useSetup, useTestConvex } from '../_test'
+import { useConvexAuth } from '../useConvexAuth'
 import { createConvexVue } from '../useConvexClient'
 
 const convex = useTestConvex()
@@ -179,5 +180,40 @@ describe('useConvexQuery awaiting', () => {
     const awaited = Promise.resolve(query).then(({ data }) => data.value)
     scope.stop()
     await expect(awaited).resolves.toBeUndefined()
+  })
+})
+
+describe('useConvexQuery hydration data is used once', () => {
+  const convex = useTestConvex()
+  const KEY = 'counter:get:{"name":"once"}'
+
+  it('serves the hydrating render only: a query mounted later waits for the live value', async () => {
+    const plugin = createConvexVue({ client: convex.client, initialState: { queries: { [KEY]: 5 } } })
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'once', value: 6 }))
+    // Two components of the same render share the rendered result.
+    const first = useSetup(() => useConvexQuery(api.counter.get, { name: 'once' }), [plugin])
+    const twin = useSetup(() => useConvexQuery(api.counter.get, { name: 'once' }), [plugin])
+    expect(first.result.data.value).toBe(5)
+    expect(twin.result.data.value).toBe(5)
+    first.unmount()
+    twin.unmount()
+    await new Promise(resolve => setTimeout(resolve, 0))
+    // Mounted later, with no live value in the client yet: pending, never the server's 5.
+    convex.backend.setLatency(api.counter.get, 50)
+    const later = useSetup(() => useConvexQuery(api.counter.get, { name: 'once' }), [plugin])
+    expect(later.result.data.value).toBeUndefined()
+    expect(later.result.status.value).toBe('pending')
+    await vi.waitFor(() => expect(later.result.data.value).toBe(6))
+    expect(plugin.state.queries).toEqual({})
+  })
+
+  it('drops every server-rendered result when the user changes (sign-out included)', async () => {
+    const plugin = createConvexVue({ client: convex.client, initialState: { queries: { [KEY]: 5, 'other:q:{}': 1 } } })
+    const { result } = useSetup(() => useConvexAuth(), [plugin])
+    result.clearAuth()
+    expect(plugin.state.queries).toEqual({})
+    convex.backend.setLatency(api.counter.get, 50)
+    const later = useSetup(() => useConvexQuery(api.counter.get, { name: 'once' }), [plugin])
+    expect(later.result.data.value).toBeUndefined()
   })
 })

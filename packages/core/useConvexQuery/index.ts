@@ -5,7 +5,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveClient, usageError } from '../_internal'
-import { injectContext } from '../_internal/context'
+import { injectContext, takeRendered } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -166,9 +166,9 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     catch (e) {
       return onError(e as Error)
     }
-    const rendered = context?.ssr.queries
-    if (rendered && next.key in rendered)
-      onValue(rendered[next.key] as Result)
+    const rendered = takeRendered(context, next.key)
+    if (rendered.found)
+      onValue(rendered.value as Result)
   }
 
   type Target = ReturnType<typeof resolveTarget>
