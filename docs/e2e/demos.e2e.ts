@@ -195,10 +195,14 @@ describe('useConvexAuth demo', () => {
     await open('/core/useConvexAuth')
     await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('signed out')
     await page.getByTestId('sign-in').click()
+    // <AuthLoading> while the provider (and then the server) decides, <Authenticated> after.
+    await expect.poll(() => page.getByTestId('auth-loading').count(), { timeout: 10_000 }).toBe(1)
     await expect.poll(() => page.getByTestId('authenticated').textContent(), { timeout: 10_000 }).toBe('true')
+    expect(await page.getByTestId('sign-in').count()).toBe(0)
     await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('Ada Lovelace')
     await page.getByTestId('sign-out').click()
     await expect.poll(() => page.getByTestId('me').textContent(), { timeout: 10_000 }).toBe('signed out')
+    expect(await page.getByTestId('sign-out').count()).toBe(0)
   })
 })
 

@@ -1,10 +1,23 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
 import type { AuthTokenFetcher } from 'convex/browser'
-import type { App } from 'vue'
+import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
-import { getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive } from 'vue'
+import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
+
+/**
+ * An auth provider's own state, in the shape of `convex/react`'s `ConvexProviderWithAuth`
+ * `useAuth()`: Clerk, Auth0, Better Auth or WorkOS adapters are a few lines (see useConvexAuth).
+ */
+export interface ConvexAuthProvider {
+  /** `true` while the provider itself does not know yet whether there is a user. */
+  isLoading: MaybeRefOrGetter<boolean>
+  /** Whether the provider has a signed-in user. */
+  isAuthenticated: MaybeRefOrGetter<boolean>
+  /** Returns the user's JWT for Convex (`null` without one); `forceRefreshToken` skips a cached token. */
+  fetchAccessToken: AuthTokenFetcher
+}
 
 /** What the plugin shares besides the client: auth state and the SSR query results. */
 export interface ConvexContext {
@@ -14,6 +27,8 @@ export interface ConvexContext {
   ssr: ConvexSsrState
   /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
   app?: App
+  /** Stops following the reactive provider in use, if any. */
+  stopProvider?: () => void
 }
 
 /**
@@ -54,7 +69,38 @@ export function createConvexContext(initialState?: ConvexSsrState): ConvexContex
  * confirmed (or refused) the token.
  */
 export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null, initial = false): void {
+  context.stopProvider?.()
+  context.stopProvider = undefined
+  setFetcher(client, context, fetchToken, initial)
+}
+
+/**
+ * Follows a reactive auth provider: loading while it is, signed in through its token fetcher
+ * (loading until the server confirmed) while it has a user, signed out otherwise.
+ */
+export function applyAuthProvider(client: ConvexClientLike, context: ConvexContext, provider: ConvexAuthProvider, initial = false): void {
+  context.stopProvider?.()
+  const scope = effectScope(true)
+  let first = initial
+  context.stopProvider = () => scope.stop()
+  scope.run(() => watch(
+    () => [!!toValue(provider.isLoading), !!toValue(provider.isAuthenticated)] as const,
+    ([loading, authenticated]) => {
+      if (loading) {
+        context.auth.isLoading = true
+        context.auth.isAuthenticated = false
+        return
+      }
+      setFetcher(client, context, authenticated ? provider.fetchAccessToken : null, first)
+      first = false
+    },
+    { immediate: true, flush: 'sync' },
+  ))
+}
+
+function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null, initial: boolean): void {
   const auth = context.auth
+  const signedInBefore = !!auth.fetchToken
   auth.fetchToken = fetchToken
   auth.error = null
   const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
@@ -65,7 +111,7 @@ export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetc
   if (!fetchToken) {
     auth.isLoading = false
     auth.isAuthenticated = false
-    if (live) {
+    if (live && (signedInBefore || !initial)) {
       // Two public steps: the sync client tells the server now (Authenticate None), and a
       // fetcher with no token replaces the old one in the auth manager, so the refresh it had
       // scheduled can never bring the old token back. (setAuth alone pauses the socket while

@@ -1,6 +1,7 @@
 import { createTestToken } from '@vueuse-convex/testing'
 import { describe, expect, it, vi } from 'vitest'
-import { useConvexAuth } from '.'
+import { createApp, defineComponent, h, nextTick, reactive, ref } from 'vue'
+import { Authenticated, AuthLoading, Unauthenticated, useConvexAuth } from '.'
 import { api } from '../../../docs/backend'
 import { useSetup, useTestConvex } from '../_test'
 import { createConvexVue } from '../useConvexClient'
@@ -95,5 +96,68 @@ describe('useConvexAuth, signing out and failing providers', () => {
     result.auth.setAuth(async () => createTestToken({ sub: 'user_2' }))
     await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true))
     expect(result.auth.error.value).toBeNull()
+  })
+})
+
+describe('useConvexAuth with a reactive auth provider', () => {
+  it('follows the provider: loading while it loads, signed in while it has a user, signed out after', async () => {
+    // The shape of an adapter for Clerk, Auth0, Better Auth or WorkOS: their state, as refs.
+    const isLoading = ref(true)
+    const isAuthenticated = ref(false)
+    const fetchAccessToken = vi.fn(async () => createTestToken({ sub: 'user_p', name: 'Pat' }))
+    const plugin = createConvexVue({ client: convex.client, auth: { isLoading, isAuthenticated, fetchAccessToken } })
+    const { result } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [plugin])
+    expect(result.auth.isLoading.value).toBe(true)
+    expect(result.auth.isAuthenticated.value).toBe(false)
+    expect(fetchAccessToken).not.toHaveBeenCalled()
+
+    isLoading.value = false
+    isAuthenticated.value = true
+    expect(result.auth.isLoading.value).toBe(true) // until the server confirms the token
+    await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true))
+    await vi.waitFor(() => expect(result.me.data.value).toEqual({ subject: 'user_p', name: 'Pat' }))
+
+    isAuthenticated.value = false // signed out in the provider
+    expect(result.auth.isAuthenticated.value).toBe(false)
+    expect(result.auth.isLoading.value).toBe(false)
+    await vi.waitFor(() => expect(result.me.data.value).toBeNull())
+  })
+
+  it('takes getters, through setAuth too, and an explicit clearAuth stops following the provider', async () => {
+    const state = reactive({ loading: false, user: true })
+    const { result } = useSetup(() => useConvexAuth(), [convex])
+    result.setAuth({ isLoading: () => state.loading, isAuthenticated: () => state.user, fetchAccessToken: async () => createTestToken({ sub: 'g' }) })
+    await vi.waitFor(() => expect(result.isAuthenticated.value).toBe(true))
+    result.clearAuth()
+    state.user = false
+    state.user = true
+    await nextTick()
+    expect(result.isAuthenticated.value).toBe(false)
+    expect(result.isLoading.value).toBe(false)
+  })
+})
+
+describe('auth gates', () => {
+  it('render their slot for the matching state only', async () => {
+    const isLoading = ref(true)
+    const isAuthenticated = ref(false)
+    const plugin = createConvexVue({ client: convex.client, auth: { isLoading, isAuthenticated, fetchAccessToken: async () => createTestToken({ sub: 'gate' }) } })
+    const App = defineComponent(() => () => h('div', [
+      h(AuthLoading, null, () => 'loading'),
+      h(Authenticated, null, () => 'in'),
+      h(Unauthenticated, null, () => 'out'),
+    ]))
+    const root = document.createElement('div')
+    const app = createApp(App).use(plugin)
+    app.mount(root)
+    expect(root.textContent).toBe('loading')
+    isLoading.value = false
+    await nextTick()
+    expect(root.textContent).toBe('out')
+    isAuthenticated.value = true
+    await nextTick()
+    expect(root.textContent).toBe('loading') // the server has not confirmed the token yet
+    await vi.waitFor(() => expect(root.textContent).toBe('in'))
+    app.unmount()
   })
 })

@@ -1,9 +1,12 @@
 import type { AuthTokenFetcher } from 'convex/browser'
-import type { ComputedRef } from 'vue'
+import type { ComputedRef, SlotsType } from 'vue'
+import type { ConvexAuthProvider } from '../_internal/context'
 import type { ConvexClientLike } from '../useConvexClient'
-import { computed } from 'vue'
+import { computed, defineComponent } from 'vue'
 import { resolveClient, usageError } from '../_internal'
-import { applyAuth, createConvexContext, injectContext } from '../_internal/context'
+import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
+
+export type { ConvexAuthProvider }
 
 /** Options of {@link useConvexAuth}. */
 export interface UseConvexAuthOptions {
@@ -25,9 +28,10 @@ export interface UseConvexAuthReturn {
   error: ComputedRef<Error | null>
   /**
    * Signs in: the client calls `fetchToken({ forceRefreshToken })` now and whenever the token
-   * nears expiry. Return `null` from it when there is no user.
+   * nears expiry. Return `null` from it when there is no user. Or pass your auth provider's
+   * reactive state `{ isLoading, isAuthenticated, fetchAccessToken }`, followed as it changes.
    */
-  setAuth: (fetchToken: AuthTokenFetcher) => void
+  setAuth: (auth: AuthTokenFetcher | ConvexAuthProvider) => void
   /** Signs out: queries re-run without an identity. */
   clearAuth: () => void
 }
@@ -49,13 +53,38 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
     isLoading: computed(() => context.auth.isLoading),
     isAuthenticated: computed(() => context.auth.isAuthenticated),
     error: computed(() => context.auth.error),
-    setAuth(fetchToken) {
-      if (typeof fetchToken !== 'function')
-        throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && 'setAuth() takes a function ({ forceRefreshToken }) => Promise<string | null> that returns the user\'s JWT.')
-      applyAuth(client, context, fetchToken)
+    setAuth(auth) {
+      if (typeof auth === 'function')
+        return applyAuth(client, context, auth)
+      if (!auth || typeof auth !== 'object' || typeof auth.fetchAccessToken !== 'function')
+        throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && 'setAuth() takes a function ({ forceRefreshToken }) => Promise<string | null> that returns the user\'s JWT, or a provider { isLoading, isAuthenticated, fetchAccessToken }.')
+      applyAuthProvider(client, context, auth)
     },
     clearAuth() {
       applyAuth(client, context, null)
     },
   }
 }
+
+/** The slot of the auth gates: the default slot only, with no props. */
+type GateSlots = SlotsType<{ default?: () => any }>
+
+function gate(name: string, show: (auth: UseConvexAuthReturn) => boolean) {
+  return defineComponent({
+    name,
+    slots: Object as GateSlots,
+    setup(_, { slots }) {
+      const auth = useConvexAuth()
+      return () => (show(auth) ? slots.default?.() : null)
+    },
+  })
+}
+
+/** Renders its slot only once the Convex server accepted the user's token (`convex/react`'s `<Authenticated>`). */
+export const Authenticated = /* #__PURE__ */ gate('Authenticated', a => !a.isLoading.value && a.isAuthenticated.value)
+
+/** Renders its slot only when signed out, once nothing is loading (`convex/react`'s `<Unauthenticated>`). */
+export const Unauthenticated = /* #__PURE__ */ gate('Unauthenticated', a => !a.isLoading.value && !a.isAuthenticated.value)
+
+/** Renders its slot while signing in is undecided (`convex/react`'s `<AuthLoading>`). */
+export const AuthLoading = /* #__PURE__ */ gate('AuthLoading', a => a.isLoading.value)

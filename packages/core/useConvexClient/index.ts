@@ -1,10 +1,11 @@
 import type { AuthTokenFetcher, ConvexClientOptions } from 'convex/browser'
 import type { FunctionReference } from 'convex/server'
 import type { App } from 'vue'
+import type { ConvexAuthProvider } from '../_internal/context'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
-import { applyAuth, createConvexContext } from '../_internal/context'
+import { applyAuth, applyAuthProvider, createConvexContext } from '../_internal/context'
 import { ConvexClientKey, ConvexContextKey } from './key'
 
 export { ConvexClientKey }
@@ -34,11 +35,13 @@ export interface ConvexClientLike {
 
 interface CommonOptions {
   /**
-   * Fetches the user's JWT (`({ forceRefreshToken }) => Promise<string | null>`), as for
-   * `client.setAuth`. `useConvexAuth()` then reports `isLoading` / `isAuthenticated`.
+   * How to sign in: a token fetcher (`({ forceRefreshToken }) => Promise<string | null>`, as
+   * for `client.setAuth`), or your auth provider's reactive state
+   * `{ isLoading, isAuthenticated, fetchAccessToken }` (refs or getters), which is followed as it
+   * changes. `useConvexAuth()` then reports `isLoading` / `isAuthenticated`.
    * @default undefined (signed out; call `useConvexAuth().setAuth()` later)
    */
-  auth?: AuthTokenFetcher
+  auth?: AuthTokenFetcher | ConvexAuthProvider
   /**
    * Query results rendered on the server (`plugin.state` there, serialized into the page),
    * so the first render in the browser shows them without a loading state.
@@ -102,8 +105,11 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
       app.provide(ConvexClientKey, provided)
       app.provide(ConvexContextKey, context)
       context.app = app
-      if (auth)
+      if (typeof auth === 'function')
         applyAuth(provided, context, auth, true)
+      else if (auth)
+        applyAuthProvider(provided, context, auth, true)
+      app.onUnmount(() => context.stopProvider?.())
     },
   }
 }
