@@ -2,7 +2,7 @@
 // that already has vue, convex and @vueuse/core (those stay external). Measured the way Vite
 // builds an app: the package's published entry (its built `dist` for ours), bundled and
 // tree-shaken by Rollup with `process.env.NODE_ENV` set to "production", then minified.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
@@ -14,7 +14,10 @@ const EXTERNAL = /^(?:vue|convex|@vueuse\/core|@vueuse\/shared)(?:\/|$)/
 /** The ESM entry a bundler picks for `specifier`, resolved from `fromDir`. */
 function entryOf(specifier: string, fromDir: string): string {
   const require = createRequire(join(fromDir, 'noop.js'))
-  const manifestPath = require.resolve(`${specifier}/package.json`)
+  // Not require.resolve(`${specifier}/package.json`): packages whose exports omit it would throw.
+  const manifestPath = require.resolve.paths(specifier)!.map(dir => join(dir, specifier, 'package.json')).find(path => existsSync(path))
+  if (!manifestPath)
+    throw new Error(`${specifier} is not installed (looked from ${fromDir})`)
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
   const dot = manifest.exports?.['.']
   const pick = (target: any): string | undefined => typeof target === 'string'
