@@ -84,7 +84,9 @@ export function applyAuthProvider(client: ConvexClientLike, context: ConvexConte
   let first = initial
   context.stopProvider = () => scope.stop()
   scope.run(() => watch(
-    () => [!!toValue(provider.isLoading), !!toValue(provider.isAuthenticated)] as const,
+    // Two sources, compared one by one: a provider whose state re-evaluates to the same values
+    // (a refreshed user object, say) signs nobody in or out again.
+    [() => !!toValue(provider.isLoading), () => !!toValue(provider.isAuthenticated)],
     ([loading, authenticated]) => {
       if (loading) {
         context.auth.isLoading = true

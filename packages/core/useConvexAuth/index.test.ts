@@ -1,6 +1,6 @@
 import { createTestToken } from '@vueuse-convex/testing'
 import { describe, expect, it, vi } from 'vitest'
-import { createApp, defineComponent, h, nextTick, reactive, ref } from 'vue'
+import { createApp, defineComponent, h, nextTick, reactive, ref, shallowRef } from 'vue'
 import { Authenticated, AuthLoading, Unauthenticated, useConvexAuth } from '.'
 import { api } from '../../../docs/backend'
 import { useSetup, useTestConvex } from '../_test'
@@ -121,6 +121,20 @@ describe('useConvexAuth with a reactive auth provider', () => {
     expect(result.auth.isAuthenticated.value).toBe(false)
     expect(result.auth.isLoading.value).toBe(false)
     await vi.waitFor(() => expect(result.me.data.value).toBeNull())
+  })
+
+  it('does not sign in again when the provider\'s state re-evaluates to the same values', async () => {
+    const user = shallowRef<{ id: string } | null>({ id: 'u1' })
+    const fetchAccessToken = vi.fn(async () => createTestToken({ sub: 'same' }))
+    const { result } = useSetup(() => useConvexAuth(), [convex])
+    result.setAuth({ isLoading: false, isAuthenticated: () => !!user.value, fetchAccessToken })
+    await vi.waitFor(() => expect(result.isAuthenticated.value).toBe(true))
+    const calls = fetchAccessToken.mock.calls.length
+    user.value = { id: 'u1' } // e.g. a refreshed user object
+    expect(result.isLoading.value).toBe(false)
+    expect(result.isAuthenticated.value).toBe(true)
+    await convex.flush()
+    expect(fetchAccessToken).toHaveBeenCalledTimes(calls)
   })
 
   it('takes getters, through setAuth too, and an explicit clearAuth stops following the provider', async () => {
