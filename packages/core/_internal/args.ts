@@ -21,7 +21,7 @@ export const MAX_NESTING = 16
 // minifier drops the readable error messages and the checks that only serve them.
 //
 // Every misuse error has a stable code, kept in production and explained on the docs' Error
-// codes page (docs/guide/errors.md):
+// codes section (docs/guide/error-handling.md#error-codes):
 //   1 no client provided            2 not a Convex function reference
 //   3 the client lacks a method     4 the arguments are not a plain object
 //   5 a value in the arguments cannot be sent (function, symbol, cycle, too deep)
@@ -69,7 +69,7 @@ function unwrap(caller: string, name: string, value: unknown, depth: number, pat
   if (typeof plain !== 'object' || plain === null)
     return plain
   if (process.env.NODE_ENV !== 'production' && isEvent(plain))
-    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
+    throw usageError(5, caller, `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
   const isArray = Array.isArray(plain)
   if (!isArray && !isPlainObject(plain))
     return plain // Convex's serializer names the class it cannot send

@@ -31,6 +31,8 @@ export interface ConvexContext {
   stopProvider?: () => void
 }
 
+const NOT_RENDERED = Object.freeze({ found: false })
+
 /**
  * The server-rendered result for `key`, for the render that hydrates: each result is handed out
  * during one pass of rendering (every component of it that asks for the key gets it), then
@@ -40,7 +42,7 @@ export interface ConvexContext {
 export function takeRendered(context: ConvexContext | null, key: string): { found: boolean, value?: unknown } {
   const rendered = context?.ssr.queries
   if (!rendered || !(key in rendered))
-    return { found: false }
+    return NOT_RENDERED
   const value = rendered[key]
   // Components of the same synchronous render share it; it is gone by the next task.
   setTimeout(() => {

@@ -27,6 +27,17 @@ export function resolveClient(caller: string, explicit?: ConvexClientLike | null
 }
 
 /**
+ * {@link resolveClient} for the query composables: the client must subscribe (`onUpdate`) or,
+ * on the server, fetch once (`query`).
+ */
+export function resolveQueryClient(caller: string, explicit?: ConvexClientLike | null): ConvexClientLike {
+  const client = resolveClient(caller, explicit)
+  if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
+    throw usageError(3, caller, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+  return client
+}
+
+/**
  * Returns the `"module:function"` name of a Convex function reference, or throws an
  * error that names the composable and shows what to pass instead.
  */

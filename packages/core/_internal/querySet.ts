@@ -116,10 +116,10 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
     catch (e) {
       return write(key, slot, failure(e as Error))
     }
-    const rendered = cached === undefined ? takeRendered(context, ssrKey) : { found: false }
     if (cached !== undefined)
-      write(key, slot, success(cached))
-    else if (rendered.found)
+      return write(key, slot, success(cached))
+    const rendered = takeRendered(context, ssrKey)
+    if (rendered.found)
       write(key, slot, success(rendered.value))
   }
 

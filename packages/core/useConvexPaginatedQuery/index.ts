@@ -7,7 +7,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
-import { checkPlainReference, guard, queryTarget, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
 import { useQuerySet } from '../_internal/querySet'
 
 export { insertAtBottomIfLoaded, insertAtPosition, insertAtTop, optimisticallyUpdateValueInPaginatedQuery } from './optimistic'
@@ -128,9 +128,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   if (!Number.isInteger(initialNumItems) || initialNumItems <= 0)
     throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
   checkPlainReference(NAME, query, 'api.messages.page')
-  const client = resolveClient(NAME, options.client)
-  if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
-    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+  const client = resolveQueryClient(NAME, options.client)
 
   /** The list to show: `null` when skipped, an `Error` when the input is unusable. Never throws. */
   const target = computed(() => guard(() => {

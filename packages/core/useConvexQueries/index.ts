@@ -5,7 +5,7 @@ import type { SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
 import type { QueryStatus } from '../useConvexQuery'
 import { toValue } from 'vue'
-import { guard, queryTarget, resolveClient, usageError } from '../_internal'
+import { guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
 import { useQuerySet } from '../_internal/querySet'
 
 /** One entry of {@link useConvexQueries}: a query and its arguments, or `'skip'`. */
@@ -61,9 +61,7 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   options: UseConvexQueriesOptions = {},
 ): UseConvexQueriesReturn<Spec> {
   const NAME = 'useConvexQueries'
-  const client = resolveClient(NAME, options.client)
-  if (typeof client.onUpdate !== 'function' && typeof client.query !== 'function')
-    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+  const client = resolveQueryClient(NAME, options.client)
 
   function targets(): SetTargets {
     const spec = guard(() => toValue(queries))

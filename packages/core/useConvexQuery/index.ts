@@ -4,7 +4,7 @@ import type { ArgsWithRefs } from '../_internal/args'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
-import { checkPlainReference, guard, onClientClose, queryTarget, resolveClient, usageError } from '../_internal'
+import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
 import { injectContext, takeRendered } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
@@ -73,13 +73,11 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   const NAME = 'useConvexQuery'
   const { keepPreviousData = false } = options
   checkPlainReference(NAME, query, 'api.messages.list')
-  const client = resolveClient(NAME, options.client)
+  const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
   // Live wherever the client can subscribe (a ConvexClient, in a browser or in Node); an HTTP
   // client (server-side rendering) fetches once.
   const live = typeof client.onUpdate === 'function'
-  if (!live && typeof client.query !== 'function')
-    throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
 
   type Result = FunctionReturnType<Query>
   const data = shallowRef<Result>()
