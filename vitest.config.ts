@@ -7,10 +7,11 @@ const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 export default defineConfig({
   plugins: [vue()],
   resolve: {
-    alias: {
-      '@vueuse-convex/core': r('./packages/core/index.ts'),
-      '@vueuse-convex/testing': r('./packages/testing/index.ts'),
-    },
+    alias: [
+      { find: /^@vueuse-convex\/testing\/(.*)$/, replacement: `${r('./packages/testing')}/$1.ts` },
+      { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
+      { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
+    ],
   },
   test: {
     environment: 'happy-dom',

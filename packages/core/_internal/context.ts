@@ -1,5 +1,6 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
 import type { AuthTokenFetcher } from 'convex/browser'
+import type { FunctionReference } from 'convex/server'
 import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
@@ -29,6 +30,18 @@ export interface ConvexContext {
   app?: App
   /** Stops following the reactive provider in use, if any. */
   stopProvider?: () => void
+  /**
+   * Server-side rendering: settles once the token of the signed-in user is set on the HTTP
+   * client (or refused), so the render's queries run as that user.
+   */
+  authReady?: Promise<void>
+  /**
+   * Set once the app has mounted (hydrated). Before it, auth calls set up the user the page
+   * was rendered for; after it, any auth change drops the server's results.
+   */
+  mounted?: boolean
+  /** Settles once the last sign-out has been through the client's auth manager. */
+  signingOut?: Promise<void>
 }
 
 const NOT_RENDERED = Object.freeze({ found: false })
@@ -58,32 +71,66 @@ export function clearRendered(context: ConvexContext): void {
     delete context.ssr.queries[key]
 }
 
-/** A fresh context: signed out, nothing fetched. */
+/**
+ * A fresh context: nothing fetched, and signed out, or signed in as the server rendered the
+ * page (`initialState.auth`), so the hydrating render matches the server's HTML.
+ */
 export function createConvexContext(initialState?: ConvexSsrState): ConvexContext {
+  const rendered = initialState?.auth
   return {
-    auth: shallowReactive({ isLoading: false, isAuthenticated: false, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
-    ssr: { queries: { ...initialState?.queries } },
+    auth: shallowReactive({ isLoading: false, isAuthenticated: !!rendered?.isAuthenticated, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
+    ssr: rendered ? { queries: { ...initialState.queries }, auth: { ...rendered } } : { queries: { ...initialState?.queries } },
   }
+}
+
+/**
+ * Marks the context mounted once `app.mount()` returns: from then on an auth change is another
+ * user. A page rendered signed in, whose app set no token by then, reads signed out.
+ */
+export function trackMount(app: App, context: ConvexContext): void {
+  const mount = app.mount
+  app.mount = ((...args: Parameters<App['mount']>) => {
+    try {
+      return mount(...args)
+    }
+    finally {
+      context.mounted = true
+      // Rendered signed in, but the app gave no way to sign in here.
+      if (!context.auth.fetchToken && !context.stopProvider) {
+        delete context.ssr.auth
+        context.auth.isAuthenticated = false
+      }
+    }
+  }) as App['mount']
+}
+
+/**
+ * A one-shot query of server-side rendering (`client.query` of the HTTP client), made once the
+ * signed-in user's token is set.
+ */
+export function serverQuery(client: ConvexClientLike, context: ConvexContext | null, reference: FunctionReference<'query'>, args: unknown): Promise<any> {
+  return context?.authReady
+    ? context.authReady.then(() => client.query!(reference, args))
+    : client.query!(reference, args)
 }
 
 /**
  * Starts the client's token flow and mirrors it into `context.auth`: loading until the server
  * confirmed (or refused) the token.
  */
-export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null, initial = false): void {
+export function applyAuth(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
   context.stopProvider?.()
   context.stopProvider = undefined
-  setFetcher(client, context, fetchToken, initial)
+  setFetcher(client, context, fetchToken)
 }
 
 /**
  * Follows a reactive auth provider: loading while it is, signed in through its token fetcher
  * (loading until the server confirmed) while it has a user, signed out otherwise.
  */
-export function applyAuthProvider(client: ConvexClientLike, context: ConvexContext, provider: ConvexAuthProvider, initial = false): void {
+export function applyAuthProvider(client: ConvexClientLike, context: ConvexContext, provider: ConvexAuthProvider): void {
   context.stopProvider?.()
   const scope = effectScope(true)
-  let first = initial
   context.stopProvider = () => scope.stop()
   scope.run(() => watch(
     // Two sources, compared one by one: a provider whose state re-evaluates to the same values
@@ -91,53 +138,61 @@ export function applyAuthProvider(client: ConvexClientLike, context: ConvexConte
     [() => !!toValue(provider.isLoading), () => !!toValue(provider.isAuthenticated)],
     ([loading, authenticated]) => {
       if (loading) {
-        context.auth.isLoading = true
-        context.auth.isAuthenticated = false
+        // A page rendered signed in stays so until the browser's token is confirmed or refused.
+        if (!context.ssr.auth?.isAuthenticated) {
+          context.auth.isLoading = true
+          context.auth.isAuthenticated = false
+        }
         return
       }
-      setFetcher(client, context, authenticated ? provider.fetchAccessToken : null, first)
-      first = false
+      setFetcher(client, context, authenticated ? provider.fetchAccessToken : null)
     },
     { immediate: true, flush: 'sync' },
   ))
 }
 
-function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null, initial: boolean): void {
+function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
   const auth = context.auth
   const signedInBefore = !!auth.fetchToken
   auth.fetchToken = fetchToken
   auth.error = null
   const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
-  // Another user (or none) from now on: what the server rendered is not theirs to see. (The
-  // plugin's own first call is the user the page was rendered for.)
-  if (live && !initial)
+  // Another user (or none) from now on: what the server rendered is not theirs to see. (Calls
+  // before the app mounted set up the user the page was rendered for.)
+  if (live && context.mounted)
     clearRendered(context)
+  if (!live)
+    return setServerToken(client, context, fetchToken)
   if (!fetchToken) {
+    delete context.ssr.auth
     auth.isLoading = false
     auth.isAuthenticated = false
-    if (live && (signedInBefore || !initial)) {
+    if (signedInBefore) {
       // Two public steps: the sync client tells the server now (Authenticate None), and a
       // fetcher with no token replaces the old one in the auth manager, so the refresh it had
       // scheduled can never bring the old token back. (setAuth alone pauses the socket while
       // it fetches, and the server would never hear of the sign-out.)
       ;(client as { client?: { clearAuth?: () => void } }).client?.clearAuth?.()
-      ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(async () => null, () => {})
+      // The client's auth manager loses a token given while a token-less fetcher is still
+      // being asked (convex 1.48): the next sign-in waits until this one has answered.
+      context.signingOut = new Promise<void>(resolve => setClientAuth(client, async () => null, () => resolve()))
     }
     else {
       ;(client as { clearAuth?: () => void }).clearAuth?.()
     }
     return
   }
-  if (!live) {
-    // An HTTP client (server-side rendering) has no token flow: its setAuth takes a token
-    // string, which the app sets itself when it renders for a signed-in user.
-    auth.isLoading = false
-    return
+  // Hydrating a page rendered signed in: it stays so while the token is confirmed.
+  if (!context.ssr.auth?.isAuthenticated) {
+    auth.isLoading = true
+    auth.isAuthenticated = false
   }
-  auth.isLoading = true
   // A fetcher that throws (the identity provider is down) would leave the client waiting for a
   // token for good, with every call paused: it counts as "no token", and the reason is kept.
+  // A replaced fetcher answers "no token", so a refresh it had scheduled signs nobody in.
   const guarded: AuthTokenFetcher = async (args) => {
+    if (auth.fetchToken !== fetchToken)
+      return null
     try {
       return await fetchToken(args)
     }
@@ -147,16 +202,61 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
       return null
     }
   }
-  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(guarded, (isAuthenticated) => {
+  const signIn = () => {
+    if (auth.fetchToken !== fetchToken)
+      return // replaced while the sign-out finished
+    setClientAuth(client, guarded, (isAuthenticated) => {
+      if (auth.fetchToken !== fetchToken)
+        return // replaced meanwhile
+      delete context.ssr.auth
+      if (auth.isAuthenticated && !isAuthenticated)
+        clearRendered(context) // the server ended the session
+      auth.isAuthenticated = isAuthenticated
+      auth.isLoading = false
+      if (isAuthenticated)
+        auth.error = null
+    })
+  }
+  if (context.signingOut)
+    void context.signingOut.then(signIn)
+  else
+    signIn()
+}
+
+function setClientAuth(client: ConvexClientLike, fetchToken: AuthTokenFetcher, onChange: (isAuthenticated: boolean) => void): void {
+  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(fetchToken, onChange)
+}
+
+/**
+ * Server-side rendering: the HTTP client has no token flow, so the token is fetched once and
+ * set before the render's queries run (`authReady`); the result travels with the page.
+ */
+function setServerToken(client: ConvexClientLike, context: ConvexContext, fetchToken: AuthTokenFetcher | null): void {
+  const auth = context.auth
+  const http = client as { setAuth?: (token: string) => void, clearAuth?: () => void }
+  const settle = (token: string | null | undefined) => {
     if (auth.fetchToken !== fetchToken)
       return // replaced meanwhile
-    if (auth.isAuthenticated && !isAuthenticated)
-      clearRendered(context) // the server ended the session
-    auth.isAuthenticated = isAuthenticated
+    if (token)
+      http.setAuth?.(token)
+    else
+      http.clearAuth?.()
+    auth.isAuthenticated = !!token
     auth.isLoading = false
-    if (isAuthenticated)
-      auth.error = null
-  })
+    context.ssr.auth = { isAuthenticated: !!token }
+  }
+  if (!fetchToken) {
+    context.authReady = undefined
+    return settle(null)
+  }
+  auth.isLoading = true
+  context.authReady = Promise.resolve()
+    .then(() => fetchToken({ forceRefreshToken: false }))
+    .then(settle, (e: unknown) => {
+      if (auth.fetchToken === fetchToken)
+        auth.error = toError(e)
+      settle(null)
+    })
 }
 
 /** The plugin's context, or `null` where no plugin was installed. */

@@ -6,7 +6,7 @@ import type { Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
-import { injectContext, takeRendered } from './context'
+import { injectContext, serverQuery, takeRendered } from './context'
 
 /** Where one query of a set stands. */
 export type QuerySetStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -89,7 +89,7 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
     write(key, slot, PENDING)
     const ssrKey = target.ssrKey ?? target.key
     if (!live) {
-      const fetched = client.query!(target.reference, target.args).then(
+      const fetched = serverQuery(client, context, target.reference, target.args).then(
         (value: unknown) => {
           if (context)
             context.ssr.queries[ssrKey] = value

@@ -81,6 +81,21 @@ describe('useConvexAuth, signing out and failing providers', () => {
     expect(await client.query(api.users.me, {})).toBeNull()
   }, 10_000)
 
+  it('signing in right after signing out (another user at once) ends signed in as the new user', async () => {
+    const { result } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [convex])
+    result.auth.setAuth(async () => createTestToken({ sub: 'first' }))
+    await vi.waitFor(() => expect(result.me.data.value?.subject).toBe('first'))
+    for (const gap of [() => undefined, () => Promise.resolve(), () => new Promise(resolve => setTimeout(resolve, 0))]) {
+      result.auth.clearAuth()
+      await gap()
+      result.auth.setAuth(async () => createTestToken({ sub: 'second' }))
+      await vi.waitFor(() => expect(result.auth.isAuthenticated.value).toBe(true))
+      await vi.waitFor(() => expect(result.me.data.value?.subject).toBe('second'))
+      result.auth.setAuth(async () => createTestToken({ sub: 'first' }))
+      await vi.waitFor(() => expect(result.me.data.value?.subject).toBe('first'))
+    }
+  })
+
   it('a token fetcher that throws ends signed out with the reason, and calls go on unauthenticated', async () => {
     const { result } = useSetup(() => ({ auth: useConvexAuth(), me: useConvexQuery(api.users.me) }), [convex])
     result.auth.setAuth(async () => {

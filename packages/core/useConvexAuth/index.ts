@@ -2,8 +2,8 @@ import type { AuthTokenFetcher } from 'convex/browser'
 import type { ComputedRef, SlotsType } from 'vue'
 import type { ConvexAuthProvider } from '../_internal/context'
 import type { ConvexClientLike } from '../useConvexClient'
-import { computed, defineComponent } from 'vue'
-import { resolveClient, usageError } from '../_internal'
+import { computed, defineComponent, getCurrentInstance, onServerPrefetch } from 'vue'
+import { isBrowser, resolveClient, usageError } from '../_internal'
 import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
 
 export type { ConvexAuthProvider }
@@ -49,6 +49,9 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
   const NAME = 'useConvexAuth'
   const client = resolveClient(NAME, options.client)
   const context = (!options.client && injectContext()) || createConvexContext()
+  // Server-side rendering: a component renders once the user's token is set (or refused).
+  if (!isBrowser && getCurrentInstance())
+    onServerPrefetch(() => context.authReady)
   return {
     isLoading: computed(() => context.auth.isLoading),
     isAuthenticated: computed(() => context.auth.isAuthenticated),

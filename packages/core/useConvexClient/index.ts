@@ -5,14 +5,17 @@ import type { ConvexAuthProvider } from '../_internal/context'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
-import { applyAuth, applyAuthProvider, createConvexContext } from '../_internal/context'
+import { applyAuth, applyAuthProvider, createConvexContext, trackMount } from '../_internal/context'
 import { ConvexClientKey, ConvexContextKey } from './key'
 
 export { ConvexClientKey }
 
-/** Query results fetched during server-side rendering, by query and arguments. */
+/** What server-side rendering hands to the browser: query results and the signed-in state. */
 export interface ConvexSsrState {
+  /** Query results fetched during server-side rendering, by query and arguments. */
   queries: Record<string, unknown>
+  /** Whether the page was rendered for a signed-in user (set when the server had an auth token fetcher). */
+  auth?: { isAuthenticated: boolean }
 }
 
 /**
@@ -105,10 +108,11 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
       app.provide(ConvexClientKey, provided)
       app.provide(ConvexContextKey, context)
       context.app = app
+      trackMount(app, context)
       if (typeof auth === 'function')
-        applyAuth(provided, context, auth, true)
+        applyAuth(provided, context, auth)
       else if (auth)
-        applyAuthProvider(provided, context, auth, true)
+        applyAuthProvider(provided, context, auth)
       app.onUnmount(() => context.stopProvider?.())
     },
   }

@@ -44,11 +44,12 @@ describe('server-side rendering', () => {
     const fetchToken = vi.fn(async () => 'token')
     app.use(createConvexVue({ url: 'https://happy-otter-123.convex.cloud', auth: fetchToken }))
     const html = await renderToString(app)
-    expect(html).toBe('<p>idle idle LoadingFirstPage false false</p>')
+    // The page renders as the signed-in user: the token is fetched once and set on the HTTP client.
+    expect(html).toBe('<p>idle idle LoadingFirstPage false true</p>')
     expect(client).toBeInstanceOf(ConvexHttpClient)
-    // The HTTP client's setAuth takes a token string: the token flow is the browser's.
-    expect(fetchToken).not.toHaveBeenCalled()
-    expect((client as any).auth).toBeUndefined()
+    expect(fetchToken).toHaveBeenCalledTimes(1)
+    expect(fetchToken).toHaveBeenCalledWith({ forceRefreshToken: false })
+    expect((client as any).auth).toBe('token')
     expect(WebSocketSpy).not.toHaveBeenCalled()
     vi.unstubAllGlobals()
     done()

@@ -5,7 +5,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
-import { injectContext, takeRendered } from '../_internal/context'
+import { injectContext, serverQuery, takeRendered } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -140,7 +140,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
 
     if (!live) {
       // Server-side rendering: one HTTP fetch, kept for hydration.
-      const fetched = client.query!(next.reference, next.args).then(
+      const fetched = serverQuery(client, context, next.reference, next.args).then(
         (value: Result) => {
           if (context)
             context.ssr.queries[next.key] = value
