@@ -21,7 +21,8 @@ for (const pkg of listPackages()) {
     }
   }
   const built = await import(pathToFileURL(join(dir, manifest.exports['.'].import)).href)
-  const source = await import(pathToFileURL(join(dir, 'index.ts')).href)
+  // The Nuxt module's source entry is src/module.ts; the others' is index.ts.
+  const source = await import(pathToFileURL(join(dir, existsSync(join(dir, 'index.ts')) ? 'index.ts' : 'src/module.ts')).href)
   const missing = Object.keys(source).filter(name => !(name in built))
   const extra = Object.keys(built).filter(name => !(name in source))
   if (missing.length || extra.length)

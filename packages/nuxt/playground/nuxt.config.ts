@@ -1,0 +1,19 @@
+// A real Nuxt app on the module, rendered on the server and driven by Chromium in
+// `npm run test:browser` against the docs' functions on the in-memory backend.
+import { fileURLToPath } from 'node:url'
+
+const r = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+export default defineNuxtConfig({
+  modules: ['../src/module'],
+  // The URL comes at run time: NUXT_PUBLIC_CONVEX_URL, set by the test to its backend.
+  convex: { url: '' },
+  alias: {
+    // The workspace's sources, so the playground needs no build of the packages.
+    '@vueuse-convex/core': r('../../core/index.ts'),
+    '#convex': r('../../../docs/convex'),
+  },
+  devtools: { enabled: false },
+  telemetry: false,
+  compatibilityDate: '2025-07-01',
+})

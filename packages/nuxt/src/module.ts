@@ -1,0 +1,69 @@
+import type { Nuxt } from '@nuxt/schema'
+import type { ConvexClientOptions } from 'convex/browser'
+import { addComponent, addImports, addPlugin, createResolver, defineNuxtModule } from '@nuxt/kit'
+import { components, composables } from './exports'
+
+/** Options of the module, under `convex` in `nuxt.config`. */
+export interface ModuleOptions {
+  /**
+   * Your deployment's URL. At run time `NUXT_PUBLIC_CONVEX_URL` overrides it, so one build
+   * serves every deployment.
+   * @default process.env.NUXT_PUBLIC_CONVEX_URL
+   */
+  url?: string
+  /**
+   * Passed to `new ConvexClient(url, clientOptions)` in the browser (JSON values only: they
+   * travel in the runtime config).
+   * @default {}
+   */
+  clientOptions?: ConvexClientOptions
+  /**
+   * Auto-import every composable of `@vueuse-convex/core` and register its components
+   * (`<Authenticated>`, `<Unauthenticated>`, `<AuthLoading>`).
+   * @default true
+   */
+  autoImports?: boolean
+}
+
+/** What the module puts in `runtimeConfig.public.convex`. */
+export interface ConvexRuntimeConfig {
+  url: string
+  clientOptions: ConvexClientOptions
+}
+
+/**
+ * The Nuxt module of vueuse-convex: installs the plugin (an HTTP client while rendering on the
+ * server, a live `ConvexClient` in the browser), hands the server's query results and
+ * signed-in state to the browser through the Nuxt payload, and auto-imports the composables.
+ *
+ * @example
+ * // nuxt.config.ts
+ * export default defineNuxtConfig({ modules: ['@vueuse-convex/nuxt'], convex: { url: process.env.CONVEX_URL } })
+ */
+export default defineNuxtModule<ModuleOptions>({
+  meta: {
+    name: '@vueuse-convex/nuxt',
+    configKey: 'convex',
+    compatibility: { nuxt: '>=3.16.0' },
+  },
+  defaults: {
+    url: '',
+    clientOptions: {},
+    autoImports: true,
+  },
+  setup(options: ModuleOptions, nuxt: Nuxt) {
+    const { resolve } = createResolver(import.meta.url)
+    const config = nuxt.options.runtimeConfig.public as { convex?: Partial<ConvexRuntimeConfig> }
+    config.convex = {
+      url: options.url ?? '',
+      clientOptions: options.clientOptions ?? {},
+      ...config.convex,
+    }
+    addPlugin({ src: resolve('./runtime/plugin'), mode: 'all' })
+    if (options.autoImports !== false) {
+      addImports(composables.map(name => ({ name, from: '@vueuse-convex/core' })))
+      for (const name of components)
+        addComponent({ name, export: name, filePath: '@vueuse-convex/core' })
+    }
+  },
+})

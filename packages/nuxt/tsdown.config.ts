@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsdown'
+
+export default defineConfig({
+  // The runtime plugin ships as its own file: Nuxt bundles it into the app.
+  entry: ['src/module.ts', 'src/runtime/plugin.ts'],
+  format: 'esm',
+  dts: true,
+  clean: true,
+  platform: 'node',
+  unbundle: true,
+  deps: { neverBundle: [/^@nuxt\//, /^nuxt(\/|$)/, /^@vueuse-convex\//, /^convex(\/|$)/, /^vue$/] },
+})
