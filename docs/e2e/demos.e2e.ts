@@ -207,7 +207,7 @@ describe('useConvexAuth demo', () => {
 })
 
 describe('every page', () => {
-  const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/testing', '/guide/reliability', '/guide/performance', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
+  const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/nuxt', '/guide/testing', '/guide/reliability', '/guide/performance', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
   it.each(pages)('%s renders without errors', async (path) => {
     await open(path)
     await page.waitForLoadState('networkidle')

@@ -41,7 +41,8 @@ interface CommonOptions {
    * How to sign in: a token fetcher (`({ forceRefreshToken }) => Promise<string | null>`, as
    * for `client.setAuth`), or your auth provider's reactive state
    * `{ isLoading, isAuthenticated, fetchAccessToken }` (refs or getters), which is followed as it
-   * changes. `useConvexAuth()` then reports `isLoading` / `isAuthenticated`.
+   * changes. `useConvexAuth()` then reports `isLoading` / `isAuthenticated`. During server-side
+   * rendering the token is fetched once and set on the HTTP client before the page's queries.
    * @default undefined (signed out; call `useConvexAuth().setAuth()` later)
    */
   auth?: AuthTokenFetcher | ConvexAuthProvider

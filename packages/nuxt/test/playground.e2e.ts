@@ -159,5 +159,7 @@ describe('the Nuxt module (playground)', () => {
     const shown = await seen(page)
     expect(shown.auth).toEqual(['signed in as Grace'])
     expect(shown.status).toEqual(['success'])
+    if (process.env.SCREENSHOT)
+      await page.screenshot({ path: process.env.SCREENSHOT, clip: { x: 0, y: 0, width: 480, height: 240 } }) // docs/guide/nuxt-playground.png
   })
 })
