@@ -3,8 +3,11 @@ import { defineConfig } from 'vitepress'
 import { functionPages } from './.vitepress/plugins/function-pages'
 import functions from './docs/functions.json'
 import { convexTestingBrowser } from './packages/testing/vite'
+import { repositoryUrl } from './scripts/packages'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+/** The one place the repository's address comes from: the root package.json. */
+const repo = repositoryUrl()
 
 const functionItems = functions.flatMap(pkg => pkg.functions.map(fn => ({
   text: fn.name,
@@ -35,7 +38,10 @@ export default defineConfig({
     nav: [
       { text: 'Guide', link: '/guide/' },
       { text: 'Functions', link: '/core/useConvexAction' },
+      { text: 'Changelog', link: `${repo}/blob/main/packages/core/CHANGELOG.md` },
     ],
+    socialLinks: [{ icon: 'github', link: repo }],
+    editLink: { pattern: `${repo}/edit/main/:path`, text: 'Edit this page' },
     sidebar: [
       {
         text: 'Guide',

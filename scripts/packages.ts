@@ -56,3 +56,10 @@ export function listPackages(): PackageInfo[] {
     return { dir: pkg, name, functions }
   })
 }
+
+/** The repository's web address (from the root package.json), e.g. https://github.com/owner/repo. */
+export function repositoryUrl(): string {
+  const { repository } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  const url = typeof repository === 'string' ? repository : repository.url
+  return url.replace(/^git\+/, '').replace(/\.git$/, '')
+}

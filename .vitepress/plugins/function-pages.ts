@@ -7,13 +7,14 @@ import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 import ts from 'typescript'
+import { repositoryUrl } from '../../scripts/packages'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-/** Where source links point, e.g. https://github.com/owner/repo/blob/main; plain paths without it. */
-const REPO = process.env.DOCS_REPO_URL?.replace(/\/$/, '')
+/** Where source links point: the repository of the root package.json (a fork may set DOCS_REPO_URL). */
+const REPO = (process.env.DOCS_REPO_URL ?? `${repositoryUrl()}/blob/main`).replace(/\/$/, '')
 
 function sourceLink(path: string, label: string): string {
-  return REPO ? `<a href="${REPO}/${path}" target="_blank">${label}</a>` : `<code>${path}</code>`
+  return `<a href="${REPO}/${path}" target="_blank" rel="noreferrer">${label}</a>`
 }
 
 /** Minified + gzipped bytes the function's module adds next to vue, convex and @vueuse. */
