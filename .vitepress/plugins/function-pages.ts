@@ -42,6 +42,73 @@ function declarations(file: string): string {
 
 const cache = new Map<string, number>()
 
+let program: ts.Program | undefined
+/** One TypeScript program over every function's code, made on first use. */
+function checkerFor(file: string): { checker: ts.TypeChecker, source: ts.SourceFile } {
+  const configPath = join(root, 'tsconfig.json')
+  if (!program?.getSourceFile(file)) {
+    const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!
+    const files = config.fileNames.filter(f => /packages\/[^/]+\/[^/_][^/]*\/index\.ts$/.test(f.replace(/\\/g, '/')))
+    program = ts.createProgram([...files, file], config.options)
+  }
+  return { checker: program.getTypeChecker(), source: program.getSourceFile(file)! }
+}
+
+/** A `@default` as shown: a value in code style with its note after it (`0` (no timeout)); prose as written. */
+function defaultText(text: string): string {
+  const value = /^([^\s(`]+|\{[^}]*\}|\[[^\]]*\])(\s+\(.*\))?$/.exec(text)
+  return value ? `\`${value[1]}\`${value[2] ?? ''}` : text
+}
+
+const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim()
+
+/**
+ * The table of an exported interface's members, from its JSDoc: the docs' one source. Throws
+ * (failing the docs build) when a member has no description, or an option no `@default`.
+ */
+function membersTable(file: string, name: string, kind: 'options' | 'returns'): string {
+  const { checker, source } = checkerFor(file)
+  const symbol = checker.getExportsOfModule(checker.getSymbolAtLocation(source)!).find(s => s.name === name)
+  if (!symbol)
+    throw new Error(`${relative(root, file)}: the page asks for the members of ${name}, which it does not export`)
+  const type = checker.getDeclaredTypeOfSymbol(symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol)
+  const rows: string[] = []
+  for (const member of checker.getPropertiesOfType(type)) {
+    if (member.name === 'then')
+      continue // the awaitable side of a return value, documented in prose
+    const declaration = member.declarations?.find(d => ts.getJSDocCommentsAndTags(d).length) ?? member.declarations?.[0]
+    const description = ts.displayPartsToString(member.getDocumentationComment(checker)).trim()
+    if (!declaration || !description)
+      throw new Error(`${relative(root, file)}: ${name}.${member.name} has no JSDoc; describe it there (the docs table is made from it)`)
+    let typeText = 'unknown'
+    if (ts.isMethodSignature(declaration))
+      typeText = `(${declaration.parameters.map(p => p.getText()).join(', ')}) => ${declaration.type?.getText() ?? 'void'}`
+    else if ((ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration)) && declaration.type)
+      typeText = declaration.type.getText()
+    const optional = !!(member.flags & ts.SymbolFlags.Optional)
+    const tag = member.getJsDocTags(checker).find(t => t.name === 'default')
+    const fallback = tag ? ts.displayPartsToString(tag.text).trim() : ''
+    if (kind === 'options' && optional && !fallback)
+      throw new Error(`${relative(root, file)}: ${name}.${member.name} is optional but has no @default in its JSDoc`)
+    const summary = description.split(/\n\s*\n/)[0]
+    rows.push(kind === 'options'
+      ? `| \`${member.name}\` | \`${cell(typeText)}\` | ${fallback ? cell(defaultText(fallback)) : 'required'} | ${cell(summary)} |`
+      : `| \`${member.name}\` | \`${cell(typeText)}\` | ${cell(summary)} |`)
+  }
+  const head = kind === 'options' ? '| Option | Type | Default | What it does |\n|---|---|---|---|' : '| Property | Type | Description |\n|---|---|---|'
+  return `${head}\n${rows.join('\n')}`
+}
+
+/**
+ * Replaces each `<!-- options Name -->` / `<!-- returns Name -->` line of a page with the
+ * generated table; a hand-written options or return table fails the build.
+ */
+export function memberTables(code: string, file: string): string {
+  if (/^\| (?:Option|Property)\b[^\n]*\|\n\|-/m.test(code))
+    throw new Error(`${relative(root, file.replace(/index\.ts$/, 'index.md'))}: write <!-- options Name --> or <!-- returns Name --> instead of a hand-written table: it is generated from the JSDoc`)
+  return code.replace(/^<!-- (options|returns) (\w+) -->$/gm, (_, kind: 'options' | 'returns', name: string) => membersTable(file, name, kind))
+}
+
 export function functionPages() {
   return {
     name: 'vueuse-convex:function-pages',
@@ -72,6 +139,7 @@ export function functionPages() {
         ? `\n## Demo\n\n<div class="demo" data-demo="${name}">\n<ClientOnly>\n<Demo />\n</ClientOnly>\n</div>\n`
         : ''
       // The header and the demo go after the one-sentence intro, before the first section.
+      code = memberTables(code, join(dir, 'index.ts'))
       const cut = code.search(/^## /m)
       const before = cut < 0 ? code : code.slice(0, cut)
       const after = cut < 0 ? '' : code.slice(cut)

@@ -57,14 +57,20 @@ interface CommonOptions {
 /** Options of {@link createConvexVue}: a deployment URL, or a client you made yourself. */
 export type CreateConvexVueOptions = CommonOptions & (
   | {
-    /** Your deployment's URL, e.g. `import.meta.env.VITE_CONVEX_URL`. */
+    /**
+     * Your deployment's URL, e.g. `import.meta.env.VITE_CONVEX_URL`.
+     * @default none: give `url` or `client`
+     */
     url: string
     /** Passed to `new ConvexClient(url, clientOptions)` in the browser. @default {} */
     clientOptions?: ConvexClientOptions
     client?: never
   }
   | {
-    /** A `ConvexClient` (or any object with the methods you use) to share with the app. */
+    /**
+     * A `ConvexClient` (or any object with the methods you use) to share with the app.
+     * @default none: give `url` or `client`
+     */
     client: ConvexClientLike
     url?: never
     clientOptions?: never
