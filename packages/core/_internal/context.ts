@@ -106,12 +106,17 @@ export function trackMount(app: App, context: ConvexContext): void {
 
 /**
  * A one-shot query of server-side rendering (`client.query` of the HTTP client), made once the
- * signed-in user's token is set.
+ * signed-in user's token is set; its result is kept under `key` for hydration.
  */
-export function serverQuery(client: ConvexClientLike, context: ConvexContext | null, reference: FunctionReference<'query'>, args: unknown): Promise<any> {
-  return context?.authReady
+export function serverQuery(client: ConvexClientLike, context: ConvexContext | null, reference: FunctionReference<'query'>, args: unknown, key: string): Promise<any> {
+  const fetched = context?.authReady
     ? context.authReady.then(() => client.query!(reference, args))
     : client.query!(reference, args)
+  return fetched.then((value: unknown) => {
+    if (context)
+      context.ssr.queries[key] = value
+    return value
+  })
 }
 
 /**
@@ -157,12 +162,12 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
   auth.fetchToken = fetchToken
   auth.error = null
   const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
-  // Another user (or none) from now on: what the server rendered is not theirs to see. (Calls
-  // before the app mounted set up the user the page was rendered for.)
-  if (live && context.mounted)
-    clearRendered(context)
   if (!live)
     return setServerToken(client, context, fetchToken)
+  // Another user (or none) from now on: what the server rendered is not theirs to see. (Calls
+  // before the app mounted set up the user the page was rendered for.)
+  if (context.mounted)
+    clearRendered(context)
   if (!fetchToken) {
     delete context.ssr.auth
     auth.isLoading = false

@@ -89,12 +89,8 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
     write(key, slot, PENDING)
     const ssrKey = target.ssrKey ?? target.key
     if (!live) {
-      const fetched = serverQuery(client, context, target.reference, target.args).then(
-        (value: unknown) => {
-          if (context)
-            context.ssr.queries[ssrKey] = value
-          write(key, slot, success(value))
-        },
+      const fetched = serverQuery(client, context, target.reference, target.args, ssrKey).then(
+        (value: unknown) => write(key, slot, success(value)),
         (e: Error) => write(key, slot, failure(e)),
       )
       if (instance)

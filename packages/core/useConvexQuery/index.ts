@@ -140,14 +140,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
 
     if (!live) {
       // Server-side rendering: one HTTP fetch, kept for hydration.
-      const fetched = serverQuery(client, context, next.reference, next.args).then(
-        (value: Result) => {
-          if (context)
-            context.ssr.queries[next.key] = value
-          onValue(value)
-        },
-        onError,
-      )
+      const fetched = serverQuery(client, context, next.reference, next.args, next.key).then(onValue, onError)
       if (getCurrentInstance())
         onServerPrefetch(() => fetched)
       return
