@@ -4,14 +4,17 @@ import { defineConfig } from 'vitest/config'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
+/** The workspace packages resolved to their sources (the browser tests' config uses them too). */
+export const workspaceAliases = [
+  { find: /^@vueuse-convex\/testing\/(.*)$/, replacement: `${r('./packages/testing')}/$1.ts` },
+  { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
+  { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
+]
+
 export default defineConfig({
   plugins: [vue()],
   resolve: {
-    alias: [
-      { find: /^@vueuse-convex\/testing\/(.*)$/, replacement: `${r('./packages/testing')}/$1.ts` },
-      { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
-      { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
-    ],
+    alias: workspaceAliases,
   },
   test: {
     environment: 'happy-dom',

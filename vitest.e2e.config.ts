@@ -1,17 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
-
-const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+import { workspaceAliases } from './vitest.config'
 
 // Browser tests of the built docs site and the Nuxt playground (npm run test:browser).
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@vueuse-convex\/testing\/(.*)$/, replacement: `${r('./packages/testing')}/$1.ts` },
-      { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
-      { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
-    ],
-  },
+  resolve: { alias: workspaceAliases },
   test: {
     environment: 'node',
     include: ['docs/e2e/**/*.e2e.ts', 'packages/*/test/**/*.e2e.ts'],

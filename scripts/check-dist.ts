@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
 import { pathToFileURL } from 'node:url'
-import { listPackages, root } from './packages'
+import { entrySource, listPackages, root } from './packages'
 
 const problems: string[] = []
 for (const pkg of listPackages()) {
@@ -21,8 +21,7 @@ for (const pkg of listPackages()) {
     }
   }
   const built = await import(pathToFileURL(join(dir, manifest.exports['.'].import)).href)
-  // The Nuxt module's source entry is src/module.ts; the others' is index.ts.
-  const source = await import(pathToFileURL(join(dir, existsSync(join(dir, 'index.ts')) ? 'index.ts' : 'src/module.ts')).href)
+  const source = await import(pathToFileURL(entrySource(pkg.dir, manifest.exports['.'].import)).href)
   const missing = Object.keys(source).filter(name => !(name in built))
   const extra = Object.keys(built).filter(name => !(name in source))
   if (missing.length || extra.length)

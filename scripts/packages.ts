@@ -63,3 +63,13 @@ export function repositoryUrl(): string {
   const url = typeof repository === 'string' ? repository : repository.url
   return url.replace(/^git\+/, '').replace(/\.git$/, '')
 }
+
+/**
+ * The source file a built entry point (`./dist/x.js`, `./dist/x.mjs`) is made from: `x.ts` in
+ * the package folder, or `src/x.ts` where the package keeps its sources in src/ (the Nuxt module).
+ */
+export function entrySource(dir: string, built: string): string {
+  const name = built.replace(/^\.\/dist\//, '').replace(/\.m?js$/, '.ts')
+  const flat = join(root, 'packages', dir, name)
+  return existsSync(flat) ? flat : join(root, 'packages', dir, 'src', name)
+}

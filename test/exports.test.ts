@@ -4,18 +4,15 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { listPackages, root } from '../scripts/packages'
+import { entrySource, listPackages, root } from '../scripts/packages'
 
 /** The source file behind each entry of a package's `exports`. */
 function entries(dir: string): Record<string, string> {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8'))
   const out: Record<string, string> = {}
   for (const [subpath, target] of Object.entries<any>(manifest.exports)) {
-    if (typeof target !== 'object')
-      continue
-    // dist/x.js (or .mjs) is built from x.ts (the Nuxt module's from src/x.ts).
-    const name = (target.import as string).replace(/^\.\/dist\//, '').replace(/\.m?js$/, '')
-    out[subpath] = join(root, 'packages', dir, dir === 'nuxt' ? `src/${name}.ts` : `${name}.ts`)
+    if (typeof target === 'object')
+      out[subpath] = entrySource(dir, target.import)
   }
   return out
 }

@@ -6,6 +6,14 @@ import { join } from 'node:path'
 import process from 'node:process'
 import { chromium } from 'playwright-core'
 
+/** Starts headless Chromium as every browser test does (the one found by the global setup). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? findChromium(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+}
+
 /** Where a Chromium or Chrome usually is, in the order tried after `CHROMIUM_PATH`. */
 function candidates(): string[] {
   const list = [

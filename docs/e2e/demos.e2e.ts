@@ -2,13 +2,11 @@
 // path and its error path, with no page error and no console error allowed.
 import type { Browser, Page } from 'playwright-core'
 import { existsSync } from 'node:fs'
-import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { createServer } from 'vitepress'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import functions from '../functions.json'
-import { findChromium } from './chromium'
+import { launchChromium } from './chromium'
 import { serveStatic } from './server'
 
 const dist = fileURLToPath(new URL('../../.vitepress/dist', import.meta.url))
@@ -22,10 +20,7 @@ beforeAll(async () => {
   if (!existsSync(dist))
     throw new Error('No built docs: run `npm run docs:build` first (npm run test:browser does).')
   server = await serveStatic(dist)
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

@@ -11,10 +11,9 @@ import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
 import { serveTestConvex } from '@vueuse-convex/testing/node'
-import { chromium } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { api, modules, schema } from '../../../docs/backend'
-import { findChromium } from '../../../docs/e2e/chromium'
+import { launchChromium } from '../../../docs/e2e/chromium'
 
 const server = fileURLToPath(new URL('../playground/.output/server/index.mjs', import.meta.url))
 
@@ -59,10 +58,7 @@ beforeAll(async () => {
       throw new Error(`The playground's server exited:\n${output}`)
     expect(await fetch(appUrl).then(r => r.status, () => 0)).toBe(200)
   }, { timeout: 20_000, interval: 100 })
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? findChromium(),
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
