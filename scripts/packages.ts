@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
@@ -72,4 +73,35 @@ export function entrySource(dir: string, built: string): string {
   const name = built.replace(/^\.\/dist\//, '').replace(/\.m?js$/, '.ts')
   const flat = join(root, 'packages', dir, name)
   return existsSync(flat) ? flat : join(root, 'packages', dir, 'src', name)
+}
+
+/** The repository's files: git's list, or without a repository (a downloaded ZIP) the file tree minus what .gitignore names. */
+export function projectFiles(): string[] {
+  if (existsSync(join(root, '.git'))) {
+    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter(f => f && existsSync(join(root, f)))
+  }
+  // .gitignore here holds folder names and `*.ext` patterns only.
+  const ignored = readFileSync(join(root, '.gitignore'), 'utf8').split('\n').map(l => l.trim()).filter(l => l && !l.startsWith('#'))
+  const skip = (path: string, isDir: boolean) => ignored.some((rule) => {
+    if (rule.startsWith('*.'))
+      return !isDir && path.endsWith(rule.slice(1))
+    const name = rule.replace(/\/$/, '')
+    return name.includes('/') ? path === name : path.split('/').includes(name)
+  })
+  const out: string[] = []
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = dir ? `${dir}/${entry.name}` : entry.name
+      if (entry.name === '.git' || skip(path, entry.isDirectory()))
+        continue
+      if (entry.isDirectory())
+        walk(path)
+      else
+        out.push(path)
+    }
+  }
+  walk('')
+  return out
 }
