@@ -1,11 +1,16 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
-import type { AuthTokenFetcher } from 'convex/browser'
 import type { FunctionReference } from 'convex/server'
 import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
+
+/**
+ * Returns the user's JWT for Convex (`convex/browser`'s `AuthTokenFetcher`, which the
+ * oldest convex of the peer range does not export: declared here so the published types hold).
+ */
+export type AuthTokenFetcher = (args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>
 
 /**
  * An auth provider's own state, in the shape of `convex/react`'s `ConvexProviderWithAuth`

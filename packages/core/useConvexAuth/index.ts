@@ -1,6 +1,5 @@
-import type { AuthTokenFetcher } from 'convex/browser'
-import type { ComputedRef, SlotsType } from 'vue'
-import type { ConvexAuthProvider } from '../_internal/context'
+import type { ComputedRef, DefineSetupFnComponent, SlotsType } from 'vue'
+import type { AuthTokenFetcher, ConvexAuthProvider } from '../_internal/context'
 import type { ConvexClientLike } from '../useConvexClient'
 import { computed, defineComponent, getCurrentInstance, onServerPrefetch } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
@@ -72,15 +71,17 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
 /** The slot of the auth gates: the default slot only, with no props. */
 type GateSlots = SlotsType<{ default?: () => any }>
 
-function gate(name: string, show: (auth: UseConvexAuthReturn) => boolean) {
-  return defineComponent({
-    name,
-    slots: Object as GateSlots,
-    setup(_, { slots }) {
-      const auth = useConvexAuth()
-      return () => (show(auth) ? slots.default?.() : null)
-    },
-  })
+/**
+ * A gate's type, written out: what `defineComponent` infers names every type parameter of the
+ * `vue` that built the package, which older `vue` 3.5 releases reject in the published types.
+ */
+type Gate = DefineSetupFnComponent<Record<never, never>, Record<never, never>, GateSlots>
+
+function gate(name: string, show: (auth: UseConvexAuthReturn) => boolean): Gate {
+  return defineComponent((_, { slots }) => {
+    const auth = useConvexAuth()
+    return () => (show(auth) ? slots.default?.() : null)
+  }, { name, slots: Object as GateSlots })
 }
 
 /** Renders its slot only once the Convex server accepted the user's token (`convex/react`'s `<Authenticated>`). */
