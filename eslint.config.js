@@ -15,4 +15,8 @@ export default antfu({
   // app's bundler replaces; importing node:process there would break that.
   files: ['packages/core/**/*.ts'],
   rules: { 'node/prefer-global/process': 'off' },
+}, {
+  // The compatibility matrix's consumer app runs its server-render check as a Node script.
+  files: ['test/compat/app/smoke.mjs'],
+  rules: { 'no-console': 'off', 'antfu/no-top-level-await': 'off' },
 })
