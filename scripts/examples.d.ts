@@ -28,6 +28,7 @@ declare global {
   const useConvexQueries: typeof Core.useConvexQueries
   const useConvexQuery: typeof Core.useConvexQuery
   const insertAtTop: typeof Core.insertAtTop
+  const prefetchConvexQuery: typeof Core.prefetchConvexQuery
   const createTestConvex: typeof Testing.createTestConvex
 
   // Vue's API, auto-imported the same way.

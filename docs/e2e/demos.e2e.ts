@@ -171,6 +171,41 @@ describe('useConvexQueries demo', () => {
   })
 })
 
+describe('prefetchConvexQuery demo', () => {
+  const firstRender = () => page.getByTestId('first-render').textContent()
+  const count = () => page.getByTestId('count').textContent()
+
+  it('a tab that comes back renders from the cache; without gcTime it loads again', async () => {
+    await open('/core/prefetchConvexQuery')
+    await expect.poll(count, { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('increment').click()
+    await expect.poll(count, { timeout: 10_000 }).toBe('1')
+    await page.getByTestId('tab-pears').click()
+    expect(await firstRender()).toBe('loading')
+    await expect.poll(count, { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('tab-apples').click()
+    expect(await firstRender()).toBe('from the cache')
+    expect(await count()).toBe('1')
+    // Without gcTime a tab that comes back loads again (the tab shown takes its kept query
+    // over and ends it when it goes).
+    await page.getByTestId('keep').uncheck()
+    await page.getByTestId('tab-pears').click()
+    await page.getByTestId('tab-apples').click()
+    expect(await firstRender()).toBe('loading')
+  })
+
+  it('hovering a tab prefetches it', async () => {
+    await open('/core/prefetchConvexQuery')
+    await page.getByTestId('keep').uncheck()
+    await page.getByTestId('prefetch').check()
+    await expect.poll(count, { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('tab-plums').hover()
+    await page.waitForTimeout(300)
+    await page.getByTestId('tab-plums').click()
+    expect(await firstRender()).toBe('from the cache')
+  })
+})
+
 describe('useConvexConnectionState demo', () => {
   it('shows the connection drop and the reconnect', async () => {
     await open('/core/useConvexConnectionState')

@@ -2,9 +2,11 @@
 import type { FunctionReference } from 'convex/server'
 import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
+import type { CacheSettings } from './cache'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
+import { clearCache } from './cache'
 
 /**
  * Returns the user's JWT for Convex (`convex/browser`'s `AuthTokenFetcher`, which the
@@ -47,6 +49,8 @@ export interface ConvexContext {
   mounted?: boolean
   /** Settles once the last sign-out has been through the client's auth manager. */
   signingOut?: Promise<void>
+  /** The query cache's settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
+  cache?: CacheSettings
 }
 
 const NOT_RENDERED = Object.freeze({ found: false })
@@ -173,6 +177,8 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
   // before the app mounted set up the user the page was rendered for.)
   if (context.mounted)
     clearRendered(context)
+  // Queries kept for returning components belong to the previous user too.
+  clearCache(client)
   if (!fetchToken) {
     delete context.ssr.auth
     auth.isLoading = false
@@ -219,8 +225,11 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
       if (auth.fetchToken !== fetchToken)
         return // replaced meanwhile
       delete context.ssr.auth
-      if (auth.isAuthenticated && !isAuthenticated)
-        clearRendered(context) // the server ended the session
+      if (auth.isAuthenticated && !isAuthenticated) {
+        // The server ended the session.
+        clearRendered(context)
+        clearCache(client)
+      }
       auth.isAuthenticated = isAuthenticated
       auth.isLoading = false
       if (isAuthenticated)

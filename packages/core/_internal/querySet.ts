@@ -6,6 +6,7 @@ import type { Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
+import { subscribeCached } from './cache'
 import { injectContext, serverQuery, takeRendered } from './context'
 
 /** Where one query of a set stands. */
@@ -63,7 +64,7 @@ function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): b
  * `onUpdate` (the HTTP client of server-side rendering) each query is fetched once and kept
  * for hydration.
  */
-export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets): QuerySet {
+export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets, gcTime = 0): QuerySet {
   const context = injectContext()
   const live = typeof client.onUpdate === 'function'
   const instance = getCurrentInstance()
@@ -97,13 +98,17 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets)
         onServerPrefetch(() => fetched, instance)
       return
     }
-    const subscription = client.onUpdate!(
+    const { subscription, unsubscribe } = subscribeCached(
+      client,
+      context,
+      gcTime,
       target.reference,
       target.args,
+      target.key,
       (value: unknown) => write(key, slot, success(value)),
       (e: Error) => write(key, slot, failure(e, raw[key]?.data)),
     )
-    slot.unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
+    slot.unsubscribe = unsubscribe
     // A value already in the client (another subscriber), else one rendered on the server.
     let cached: unknown
     try {

@@ -5,6 +5,7 @@ import type { AuthTokenFetcher, ConvexAuthProvider } from '../_internal/context'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
+import { activeApp, checkGcTime, clearCache } from '../_internal/cache'
 import { applyAuth, applyAuthProvider, createConvexContext, trackMount } from '../_internal/context'
 import { ConvexClientKey, ConvexContextKey } from './key'
 
@@ -52,6 +53,20 @@ interface CommonOptions {
    * @default undefined
    */
   initialState?: ConvexSsrState
+  /**
+   * How long (ms) a query stays subscribed after its last component unmounts, so coming back
+   * renders at once from its live value. Each kept query is a live subscription the server
+   * keeps running, so it is off unless you choose a time; `Infinity` keeps queries until they
+   * are evicted. Every query can set its own (`gcTime` option). Emptied on any auth change.
+   * @default 0
+   */
+  gcTime?: number
+  /**
+   * At most this many queries are kept with no component using them; the least recently used
+   * goes first.
+   * @default 100
+   */
+  maxIdleQueries?: number
 }
 
 /** Options of {@link createConvexVue}: a deployment URL, or a client you made yourself. */
@@ -93,10 +108,14 @@ export interface ConvexVuePlugin {
  * app.use(createConvexVue({ url: import.meta.env.VITE_CONVEX_URL }))
  */
 export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugin {
-  const { url, client, clientOptions, auth, initialState } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
+  const { url, client, clientOptions, auth, initialState, gcTime = 0, maxIdleQueries = 100 } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
   if (!client && typeof url !== 'string')
     throw usageError(7, 'createConvexVue', process.env.NODE_ENV !== 'production' && 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
+  checkGcTime('createConvexVue', gcTime)
+  if (!Number.isInteger(maxIdleQueries) || maxIdleQueries < 0)
+    throw usageError(7, 'createConvexVue', process.env.NODE_ENV !== 'production' && `maxIdleQueries must be a whole number of queries (0 or more), got ${String(maxIdleQueries)}.`)
   const context = createConvexContext(initialState)
+  context.cache = { gcTime, maxIdle: maxIdleQueries }
 
   function createClient(app: App): ConvexClientLike {
     if (client)
@@ -120,7 +139,14 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
         applyAuth(provided, context, auth)
       else if (auth)
         applyAuthProvider(provided, context, auth)
-      app.onUnmount(() => context.stopProvider?.())
+      if (isBrowser)
+        activeApp.current = { client: provided, context }
+      app.onUnmount(() => {
+        context.stopProvider?.()
+        clearCache(provided)
+        if (activeApp.current?.client === provided)
+          activeApp.current = undefined
+      })
     },
   }
 }

@@ -4,10 +4,13 @@ import type { QueryTarget } from '../_internal'
 import type { ArgsWithRefs } from '../_internal/args'
 import type { SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
+import { tryOnScopeDispose } from '@vueuse/core'
 import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
+import { keep, resolveGcTime, take } from '../_internal/cache'
+import { injectContext } from '../_internal/context'
 import { useQuerySet } from '../_internal/querySet'
 
 export { insertAtBottomIfLoaded, insertAtPosition, insertAtTop, optimisticallyUpdateValueInPaginatedQuery } from './optimistic'
@@ -43,6 +46,13 @@ export interface UseConvexPaginatedQueryOptions {
    * @default false
    */
   keepPreviousData?: boolean
+  /**
+   * How long (ms) the loaded pages stay subscribed after this component unmounts or the
+   * arguments change: a list that comes back within it shows the same pages at once, live
+   * (see `createConvexVue`'s `gcTime`).
+   * @default the plugin's `gcTime` (0 unless set there)
+   */
+  gcTime?: number
 }
 
 /** What {@link useConvexPaginatedQuery} returns. */
@@ -129,6 +139,10 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
   checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveQueryClient(NAME, options.client)
+  const context = injectContext()
+  const gcTime = typeof client.onUpdate === 'function' ? resolveGcTime(NAME, context, options.gcTime) : 0
+  /** Where a list's pages are kept for a list of the same query, arguments and first page size. */
+  const layoutKey = (t: Pages['target']) => `${t.key}|${initialNumItems}`
 
   /** The list to show: `null` when skipped, an `Error` when the input is unusable. Never throws. */
   const target = computed(() => guard(() => {
@@ -161,7 +175,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       }
     }
     return targets
-  })
+  }, gcTime)
 
   /** Everything shown, derived from the pages and their results; `steps` are what the pages need next. */
   const view = computed(() => {
@@ -226,8 +240,18 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     // The first run has no previous list.
     const shown = before === undefined ? [] : (view.value.stale ?? view.value.items)
     previous.value = keepPreviousData && next && !(next instanceof Error) && shown.length ? shown : null
-    pages.value = next && !(next instanceof Error) ? firstPages(next, initialNumItems) : null
+    keepPages()
+    // The pages of a list left within gcTime come back (their queries are still live).
+    const kept = next && !(next instanceof Error) && gcTime ? take(client, layoutKey(next)) as Pages | undefined : undefined
+    pages.value = kept ? { ...kept, target: next as Pages['target'] } : next && !(next instanceof Error) ? firstPages(next, initialNumItems) : null
   }, { immediate: true, flush: 'sync' })
+
+  /** Keeps the current list's pages for `gcTime`, for a list that comes back. */
+  function keepPages() {
+    if (gcTime && pages.value)
+      keep(client, context, layoutKey(pages.value.target), pages.value, gcTime)
+  }
+  tryOnScopeDispose(keepPages)
 
   // What the pages need next (split, swap in the halves, start over) is applied outside the
   // computed that found it.

@@ -6,6 +6,8 @@ import type { ConvexClientLike } from '../useConvexClient'
 import type { QueryStatus } from '../useConvexQuery'
 import { toValue } from 'vue'
 import { guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
+import { resolveGcTime } from '../_internal/cache'
+import { injectContext } from '../_internal/context'
 import { useQuerySet } from '../_internal/querySet'
 
 /** One entry of {@link useConvexQueries}: a query and its arguments, or `'skip'`. */
@@ -34,6 +36,12 @@ export interface UseConvexQueriesOptions {
    * @default the client provided by `createConvexVue` or `provideConvexClient`
    */
   client?: ConvexClientLike
+  /**
+   * How long (ms) each query stays subscribed after its key is removed or this component
+   * unmounts (see `createConvexVue`'s `gcTime`).
+   * @default the plugin's `gcTime` (0 unless set there)
+   */
+  gcTime?: number
 }
 
 /** What {@link useConvexQueries} returns: a reactive record with one result per key. */
@@ -62,6 +70,7 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
 ): UseConvexQueriesReturn<Spec> {
   const NAME = 'useConvexQueries'
   const client = resolveQueryClient(NAME, options.client)
+  const gcTime = resolveGcTime(NAME, injectContext(), options.gcTime)
 
   function targets(): SetTargets {
     const spec = guard(() => toValue(queries))
@@ -86,5 +95,5 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   return useQuerySet(client, () => {
     const next = guard(targets)
     return next instanceof Error ? {} : next
-  }).results as unknown as UseConvexQueriesReturn<Spec>
+  }, gcTime).results as unknown as UseConvexQueriesReturn<Spec>
 }

@@ -5,6 +5,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
+import { resolveGcTime, subscribeCached } from '../_internal/cache'
 import { injectContext, serverQuery, takeRendered } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
@@ -29,6 +30,12 @@ export interface UseConvexQueryOptions {
    * @default false
    */
   keepPreviousData?: boolean
+  /**
+   * How long (ms) the query stays subscribed after this component unmounts or its arguments
+   * change, so that coming back renders its live value at once (see `createConvexVue`'s `gcTime`).
+   * @default the plugin's `gcTime` (0 unless set there)
+   */
+  gcTime?: number
 }
 
 /** What {@link useConvexQuery} returns; `await` it to wait for the first result. */
@@ -75,6 +82,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
+  const gcTime = resolveGcTime(NAME, context, options.gcTime)
   // Live wherever the client can subscribe (a ConvexClient, in a browser or in Node); an HTTP
   // client (server-side rendering) fetches once.
   const live = typeof client.onUpdate === 'function'
@@ -146,8 +154,8 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
       return
     }
 
-    const subscription = client.onUpdate!(next.reference, next.args, onValue, onError)
-    unsubscribe = typeof subscription === 'function' ? subscription : subscription?.unsubscribe
+    const { subscription, unsubscribe: end } = subscribeCached(client, context, gcTime, next.reference, next.args, next.key, onValue, onError)
+    unsubscribe = end
     // A result already in the client's cache (another component subscribed) renders at once.
     try {
       const cached = subscription?.getCurrentValue?.()
