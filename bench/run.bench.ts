@@ -534,11 +534,59 @@ async function paginated() {
   table.push({ figure: `paginated: heap of a ${PAGES}-page list (items shared)`, value: String(ours), unit: 'bytes (heapUsed delta)', goal: `≈ hand-written (${raw})`, runs: '5' })
 }
 
+/**
+ * The query cache: a page with a query and a two-page list, left and visited again. With
+ * gcTime the return visit sends nothing to the server and renders its data in the first
+ * frame; without it (Convex's React client behaves so) it subscribes again.
+ */
+async function cache() {
+  const visit = async (gcTime: number) => {
+    const convex = createTestConvex({ schema, modules })
+    for (let i = 0; i < 6; i++)
+      await convex.client.mutation(api.messages.send, { author: 'bench', body: `m${i}` })
+    const plugin = core.createConvexVue({ client: convex.client, gcTime })
+    let firstFrame = ''
+    const Page = defineComponent({
+      setup() {
+        const list = core.useConvexQuery(api.messages.list, {})
+        const pages = core.useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 2 })
+        firstFrame = `${list.status.value}/${pages.status.value}`
+        return { list, pages }
+      },
+      render: () => h('i'),
+    })
+    const mount = () => {
+      const app = createApp(Page).use(plugin)
+      app.mount(document.createElement('div'))
+      return app
+    }
+    const first = mount()
+    await convex.flush()
+    first.unmount()
+    await convex.flush()
+    const before = convex.backend.stats.messagesIn
+    const back = mount()
+    const rendered = firstFrame
+    await convex.flush()
+    const roundTrips = convex.backend.stats.messagesIn - before
+    back.unmount()
+    await convex.close()
+    return { roundTrips, rendered }
+  }
+  const kept = await visit(60_000)
+  const without = await visit(0)
+  set('cache.returnRoundTrips', kept.roundTrips)
+  set('cache.returnRoundTripsWithout', without.roundTrips)
+  table.push({ figure: 'cache: return visit (a query + a paginated list), gcTime 60 s', value: String(kept.roundTrips), unit: `messages to the server (first frame: ${kept.rendered})`, goal: '0', runs: '1' })
+  table.push({ figure: 'cache: the same without gcTime (as convex/react)', value: String(without.roundTrips), unit: `messages to the server (first frame: ${without.rendered})`, goal: 'baseline', runs: '1' })
+  expect(kept.rendered).toBe('success/CanLoadMore')
+}
+
 it('benchmarks', async () => {
   const started = now()
   // BENCH_ONLY=paginated,large runs some parts and prints them, without writing results.json.
   const only = process.env.BENCH_ONLY?.split(',')
-  const parts = { sizes, backendSpeed, overhead, composableCost, fanoutAndLeaks, largeResults, paginated }
+  const parts = { sizes, backendSpeed, overhead, composableCost, fanoutAndLeaks, largeResults, paginated, cache }
   for (const [name, part] of Object.entries(parts)) {
     if (!only || only.includes(name))
       await part()
@@ -567,6 +615,7 @@ it('benchmarks', async () => {
     'overhead.action.us': 'µs per useConvexAction.execute over client.action, against a client double that resolves at once',
     'overhead.subscribe.ratio': 'median of (useConvexQuery setup + dispose / ConvexClient.onUpdate + shallowRef by hand), on a connected client',
     'leak.heapBytesOverRaw': 'leak.heapBytes minus leak.heapBytesRawClient',
+    'cache.returnRoundTrips': 'messages the client sends to the server when a page with a query and a paginated list mounts again after unmounting, with gcTime 60 s (returnRoundTripsWithout: gcTime 0, as convex/react)',
   }
   if (!only)
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
