@@ -15,7 +15,7 @@ const functionItems = functions.flatMap(pkg => pkg.functions.map(fn => ({
   category: fn.category,
 })))
 // The order a newcomer reads them in; a category not listed here goes last.
-const ORDER = ['Client', 'Queries', 'Mutations', 'Actions', 'Auth', 'Testing']
+const ORDER = ['Client', 'Queries', 'Mutations', 'Actions', 'Storage', 'Auth', 'Testing']
 const categories = [...new Set(functionItems.map(f => f.category))]
   .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99))
 

@@ -6,4 +6,5 @@ export default defineSchema({
   emails: defineTable({ to: v.string(), subject: v.string(), body: v.string() }),
   payments: defineTable({ amount: v.number(), paymentMethodId: v.string(), chargeId: v.string() }),
   counters: defineTable({ name: v.string(), value: v.number() }).index('by_name', ['name']),
+  files: defineTable({ storageId: v.id('_storage'), name: v.string(), type: v.string() }),
 })

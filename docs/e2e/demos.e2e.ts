@@ -206,6 +206,43 @@ describe('prefetchConvexQuery demo', () => {
   })
 })
 
+describe('useConvexUpload demo', () => {
+  // A 1×1 PNG, repeated past its end so the upload takes several progress steps.
+  const png = Buffer.concat([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'), Buffer.alloc(400_000)])
+
+  it('uploads an image with progress, saves it and shows it from its storage URL', async () => {
+    await open('/core/useConvexUpload')
+    const seen: string[] = []
+    await page.exposeFunction('recordProgress', (value: string) => seen.push(value))
+    await page.evaluate(() => {
+      const bar = document.querySelector('progress')!
+      new MutationObserver(() => (window as any).recordProgress(String(bar.value))).observe(bar, { attributes: true })
+    })
+    await page.getByTestId('file').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png })
+    await expect.poll(() => status('upload-status').textContent(), { timeout: 10_000 }).toBe('success')
+    expect(seen.filter(v => Number(v) > 0 && Number(v) < 1).length).toBeGreaterThan(1)
+    const image = page.getByTestId('stored-image').first()
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(1)
+    expect(await page.locator('figcaption').first().textContent()).toBe('dot.png')
+  })
+
+  it('aborts an upload: an AbortError, and nothing is saved', async () => {
+    await open('/core/useConvexUpload')
+    await page.evaluate(() => {
+      const bar = document.querySelector('progress')!
+      new MutationObserver(() => {
+        if (bar.value > 0 && bar.value < 1)
+          document.querySelector<HTMLButtonElement>('[data-testid="abort"]')!.click()
+      }).observe(bar, { attributes: true })
+    })
+    const before = await page.locator('figure').count()
+    await page.getByTestId('file').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: png })
+    await expect.poll(() => status('upload-status').textContent(), { timeout: 10_000 }).toBe('error')
+    expect(await status('upload-error').textContent()).toContain('AbortError')
+    expect(await page.locator('figure').count()).toBe(before)
+  })
+})
+
 describe('useConvexConnectionState demo', () => {
   it('shows the connection drop and the reconnect', async () => {
     await open('/core/useConvexConnectionState')

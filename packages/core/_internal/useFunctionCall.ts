@@ -111,6 +111,8 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   options: FunctionCallOptions<Fn>,
   client: ConvexClientLike,
   invoke: (reference: Fn, args: FunctionArgs<Fn>) => Promise<FunctionReturnType<Fn>>,
+  /** Checks a call's input and makes what `invoke` gets; by default the function's arguments. */
+  prepare: (name: string, input: unknown) => unknown = (name, input) => normalizeArgs(caller, name, input),
 ): FunctionCallReturn<Fn> {
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
   checkPlainReference(caller, reference, example)
@@ -131,7 +133,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     try {
       const fn = toValue(reference)
       const name = functionName(caller, fn, example)
-      const args = normalizeArgs(caller, name, input) as Args
+      const args = prepare(name, input) as Args
       sent.args = args
       if ((client as { closed?: boolean }).closed)
         throw usageError(6, caller, process.env.NODE_ENV !== 'production' && `cannot call "${name}": the Convex client is closed.`)

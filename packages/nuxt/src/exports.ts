@@ -11,6 +11,7 @@ export const composables = [
   'useConvexPaginatedQuery',
   'useConvexQueries',
   'useConvexQuery',
+  'useConvexUpload',
 ] as const
 
 /** The components the module registers globally from `@vueuse-convex/core`. */

@@ -188,6 +188,7 @@ export function routeFetch(origin: string, handler: (request: Request) => Promis
       } as typeof fetch
     }
   }
+  routeXhr()
   routes.set(origin, handler)
   return () => {
     // A closed backend's URL keeps failing in-process, as a stopped server would: it never
@@ -195,4 +196,126 @@ export function routeFetch(origin: string, handler: (request: Request) => Promis
     if (routes.get(origin) === handler)
       routes.set(origin, async () => Promise.reject(new TypeError(`fetch failed: the in-memory backend at ${origin} is closed`)))
   }
+}
+
+/** How many bytes of an in-process upload one progress event reports. */
+const PROGRESS_CHUNK = 64 * 1024
+let xhrRouted = false
+
+/**
+ * Makes `XMLHttpRequest` answer requests to the routed origins in-process too, as `fetch` does:
+ * browsers report upload progress only through it (useConvexUpload). Uploads report progress
+ * in 64 KiB steps, one per task; `abort()` works until the response is in.
+ */
+function routeXhr(): void {
+  const Base = (globalThis as { XMLHttpRequest?: typeof XMLHttpRequest }).XMLHttpRequest
+  if (xhrRouted || typeof Base !== 'function')
+    return
+  xhrRouted = true
+  class RoutedXMLHttpRequest extends Base {
+    #request?: { method: string, url: string, headers: Headers }
+    #routed?: { status: number, text: string, state: number, aborted: boolean }
+
+    override open(method: string, url: string | URL, ...rest: unknown[]): void {
+      const href = String(url)
+      let origin: string | undefined
+      try {
+        origin = new URL(href, (globalThis as { location?: { href: string } }).location?.href).origin
+      }
+      catch {}
+      if (origin && routes.has(origin)) {
+        this.#request = { method, url: href, headers: new Headers() }
+        this.#routed = { status: 0, text: '', state: 1, aborted: false }
+        this.dispatchEvent(new Event('readystatechange'))
+        return
+      }
+      this.#request = undefined
+      this.#routed = undefined
+      ;(super.open as (...args: unknown[]) => void)(method, url, ...rest)
+    }
+
+    override setRequestHeader(name: string, value: string): void {
+      if (this.#request)
+        this.#request.headers.set(name, value)
+      else
+        super.setRequestHeader(name, value)
+    }
+
+    override send(body?: Document | XMLHttpRequestBodyInit | null): void {
+      const request = this.#request
+      const routed = this.#routed
+      if (!request || !routed)
+        return super.send(body)
+      const total = body instanceof Blob ? body.size : typeof body === 'string' ? body.length : 0
+      const progress = (target: EventTarget, type: string, loaded: number) =>
+        target.dispatchEvent(new ProgressEvent(type, { loaded, total, lengthComputable: total > 0 }))
+      const tick = () => new Promise(resolve => setTimeout(resolve, 0))
+      void (async () => {
+        progress(this.upload, 'loadstart', 0)
+        let sent = 0
+        do {
+          await tick()
+          if (routed.aborted)
+            return
+          sent = Math.min(total, sent + PROGRESS_CHUNK)
+          progress(this.upload, 'progress', sent)
+        } while (sent < total)
+        progress(this.upload, 'load', total)
+        progress(this.upload, 'loadend', total)
+        let response: Response | undefined
+        try {
+          response = await routes.get(new URL(request.url).origin)!(new Request(request.url, { method: request.method, headers: request.headers, body: body as BodyInit | null | undefined }))
+        }
+        catch {}
+        if (routed.aborted)
+          return
+        if (!response) {
+          routed.state = 4
+          this.dispatchEvent(new Event('readystatechange'))
+          progress(this, 'error', 0)
+          progress(this, 'loadend', 0)
+          return
+        }
+        const text = await response.text()
+        if (routed.aborted)
+          return
+        Object.assign(routed, { status: response.status, text, state: 4 })
+        this.dispatchEvent(new Event('readystatechange'))
+        progress(this, 'load', text.length)
+        progress(this, 'loadend', text.length)
+      })()
+    }
+
+    override abort(): void {
+      const routed = this.#routed
+      if (!routed)
+        return super.abort()
+      if (routed.state === 4 || routed.aborted)
+        return
+      Object.assign(routed, { aborted: true, state: 4, status: 0 })
+      this.dispatchEvent(new Event('readystatechange'))
+      this.upload.dispatchEvent(new ProgressEvent('abort'))
+      this.dispatchEvent(new ProgressEvent('abort'))
+      this.dispatchEvent(new ProgressEvent('loadend'))
+    }
+
+    override get readyState(): number {
+      return this.#routed ? this.#routed.state : super.readyState
+    }
+
+    override get status(): number {
+      return this.#routed ? this.#routed.status : super.status
+    }
+
+    override get responseText(): string {
+      return this.#routed ? this.#routed.text : super.responseText
+    }
+
+    override get response(): any {
+      if (!this.#routed)
+        return super.response
+      return this.responseType === 'json' ? JSON.parse(this.#routed.text || 'null') : this.#routed.text
+    }
+  }
+  ;(globalThis as { XMLHttpRequest: typeof XMLHttpRequest }).XMLHttpRequest = RoutedXMLHttpRequest
 }
