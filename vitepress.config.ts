@@ -52,6 +52,7 @@ export default defineConfig({
           { text: 'Nuxt', link: '/guide/nuxt' },
           { text: 'Server-side rendering', link: '/guide/ssr' },
           { text: 'Testing', link: '/guide/testing' },
+          { text: 'Vue Devtools', link: '/guide/devtools' },
           { text: 'Reliability', link: '/guide/reliability' },
           { text: 'Performance', link: '/guide/performance' },
         ],

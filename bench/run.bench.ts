@@ -12,7 +12,7 @@ import { ConvexClient } from 'convex/browser'
 import { expect, it } from 'vitest'
 import { computed, createApp, defineComponent, effectScope, h, onScopeDispose, onUnmounted, ref, shallowRef, watch } from 'vue'
 import { api, modules, schema } from '../docs/backend'
-import { coreSizes, gzipBytes, SIZE_GOALS } from './size'
+import { coreSizes, devtoolsBytesInProduction, gzipBytes, SIZE_GOALS } from './size'
 
 // convex-vue is installed into bench/.tmp by bench/peers.ts (npm run bench runs it first).
 const { convexVue, useConvexMutation: useConvexVueMutation } = await import(/* @vite-ignore */ join(process.cwd(), 'bench/.tmp/node_modules/convex-vue/dist/index.mjs')) as { convexVue: Plugin, useConvexMutation: (mutation: unknown) => { mutate: (args: never) => Promise<unknown> } }
@@ -61,6 +61,10 @@ async function sizes() {
     const goal = SIZE_GOALS[name]
     table.push({ figure: name === 'core' ? 'size: all of @vueuse-convex/core' : `size: ${name}`, value: String(bytes), unit: 'bytes min+gzip', goal: goal ? `≤ ${goal}` : '≤ +5% (CI)', runs: '1 build' })
   }
+  const devtools = await devtoolsBytesInProduction(root)
+  set('size.devtools.gzip', devtools)
+  table.push({ figure: 'size: Vue Devtools integration in a production build', value: String(devtools), unit: 'bytes min+gzip', goal: '0', runs: '1 build' })
+  expect(devtools).toBe(0)
   const peers: Array<[string, string]> = [['convex-vue', 'useConvexMutation'], ['convex-vue', 'useConvexQuery'], ['@tanstack/vue-query', 'useMutation'], ['@tanstack/vue-query', 'useQuery']]
   for (const [pkg, name] of peers) {
     const bytes = await gzipBytes(pkg, [name], pkg === 'convex-vue' ? join(root, 'bench/.tmp') : root)
@@ -615,6 +619,7 @@ it('benchmarks', async () => {
     'overhead.action.us': 'µs per useConvexAction.execute over client.action, against a client double that resolves at once',
     'overhead.subscribe.ratio': 'median of (useConvexQuery setup + dispose / ConvexClient.onUpdate + shallowRef by hand), on a connected client',
     'leak.heapBytesOverRaw': 'leak.heapBytes minus leak.heapBytesRawClient',
+    'size.devtools.gzip': 'gzipped bytes of the production chunks of all of core that hold Vue Devtools code (goal 0: development only)',
     'cache.returnRoundTrips': 'messages the client sends to the server when a page with a query and a paginated list mounts again after unmounting, with gcTime 60 s (returnRoundTripsWithout: gcTime 0, as convex/react)',
   }
   if (!only)

@@ -27,8 +27,14 @@ function entryOf(specifier: string, fromDir: string): string {
   return join(dirname(manifestPath), file)
 }
 
-/** Minified + gzipped bytes of the named exports of `specifier` (all of them when `names` is `'*'`). */
+/** Minified + gzipped bytes of the named exports of `specifier` (all of them when `names` is `'*'`), lazy chunks included. */
 export async function gzipBytes(specifier: string, names: string[] | '*', fromDir: string): Promise<number> {
+  const chunks = await productionChunks(specifier, names, fromDir)
+  return chunks.reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0)
+}
+
+/** The minified chunks of a production app that imports the named exports: the entry first, then any lazy chunk. */
+export async function productionChunks(specifier: string, names: string[] | '*', fromDir: string): Promise<string[]> {
   const entry = entryOf(specifier, fromDir)
   const id = '\0size-entry'
   const bundle = await rollup({
@@ -50,8 +56,21 @@ export async function gzipBytes(specifier: string, names: string[] | '*', fromDi
   })
   const { output } = await bundle.generate({ format: 'esm' })
   await bundle.close()
-  const minified = await transform(output[0].code, { minify: true, loader: 'js', format: 'esm' })
-  return gzipSync(minified.code, { level: 9 }).length
+  const chunks = output.filter(o => o.type === 'chunk')
+  return Promise.all(chunks.map(async chunk => (await transform(chunk.code, { minify: true, loader: 'js', format: 'esm' })).code))
+}
+
+/** Strings only the devtools code holds (the timeline layer's id, the registry's wording). */
+const DEVTOOLS_MARKERS = ['vueuse-convex:calls', 'then rolled back', '@vue/devtools-api']
+
+/**
+ * What the Vue Devtools integration adds to a production app of all of core: the gzipped bytes
+ * of every chunk that holds devtools code (its lazy chunk, or the entry if a marker survived).
+ * The goal is 0: the plugin loads it behind `process.env.NODE_ENV !== 'production'`.
+ */
+export async function devtoolsBytesInProduction(root: string): Promise<number> {
+  const chunks = await productionChunks('@vueuse-convex/core', '*', root)
+  return chunks.filter(code => DEVTOOLS_MARKERS.some(marker => code.includes(marker))).reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0)
 }
 
 /** Goals from issue #13, in bytes (min + gzip). */

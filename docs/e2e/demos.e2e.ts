@@ -1,6 +1,7 @@
 // Drives the built docs in Debian's Chromium, as a user would: every demo, its happy
 // path and its error path, with no page error and no console error allowed.
 import type { Browser, Page } from 'playwright-core'
+import { Buffer } from 'node:buffer'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { createServer } from 'vitepress'

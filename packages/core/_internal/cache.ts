@@ -6,7 +6,9 @@
 import type { FunctionReference } from 'convex/server'
 import type { ConvexClientLike } from '../useConvexClient'
 import type { ConvexContext } from './context'
+import { getFunctionName } from 'convex/server'
 import { usageError } from './args'
+import { trackQuery } from './devtoolsRegistry'
 
 /** The plugin's cache settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
 export interface CacheSettings {
@@ -126,8 +128,29 @@ export function subscribeCached(
   onValue: (value: any) => void,
   onError: (error: Error) => void,
 ): CachedSubscription {
+  let end: (() => void) | undefined
+  if (process.env.NODE_ENV !== 'production' && context?.devtools) {
+    const track = trackQuery(context.devtools, key, getFunctionName(reference), args)
+    const [value, error] = [onValue, onError]
+    onValue = (v) => {
+      track.value(v)
+      value(v)
+    }
+    onError = (e) => {
+      track.error(e)
+      error(e)
+    }
+    end = track.end
+  }
   const subscription = client.onUpdate!(reference, args, onValue, onError)
-  const unsubscribe = unsubscribeOf(subscription)
+  const ended = unsubscribeOf(subscription)
+  const unsubscribe = end
+    ? () => {
+        end!()
+        end = undefined
+        ended()
+      }
+    : ended
   // Back before the query was dropped: this consumer holds it now (it subscribed first, so the
   // server subscription never ended), and its own gcTime applies when it leaves.
   const existing = caches.get(client)

@@ -3,6 +3,7 @@ import type { FunctionReference } from 'convex/server'
 import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
 import type { CacheSettings } from './cache'
+import type { DevtoolsRegistry } from './devtoolsRegistry'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
@@ -51,6 +52,8 @@ export interface ConvexContext {
   signingOut?: Promise<void>
   /** The query cache's settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
   cache?: CacheSettings
+  /** What Vue Devtools shows (development builds in a browser only). */
+  devtools?: DevtoolsRegistry
 }
 
 const NOT_RENDERED = Object.freeze({ found: false })

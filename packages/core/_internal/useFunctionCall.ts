@@ -6,9 +6,11 @@ import type { FunctionArgs, FunctionReference, FunctionReturnType, OptionalRestA
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
+import { getFunctionName } from 'convex/server'
 import { computed, shallowRef, toValue } from 'vue'
 import { checkPlainReference, functionName, normalizeArgs, onClientClose, toError, usageError } from '.'
-import { useErrorReporter } from './context'
+import { injectContext, useErrorReporter } from './context'
+import { trackCall } from './devtoolsRegistry'
 import { ConvexTimeoutError } from './timeout'
 
 /** Where a call of {@link useConvexAction} or {@link useConvexMutation} stands. */
@@ -117,6 +119,21 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
   checkPlainReference(caller, reference, example)
   const report = useErrorReporter()
+  const devtools = process.env.NODE_ENV !== 'production' ? injectContext()?.devtools : undefined
+  // Vue Devtools' timeline hears every call (development builds only). Decided here, outside
+  // the call's try block, where a bundler can drop it from production builds.
+  const send: typeof invoke = process.env.NODE_ENV !== 'production' && devtools
+    ? (fn, args) => {
+        const done = trackCall(devtools, caller, getFunctionName(fn), args, !!(options as { optimisticUpdate?: unknown }).optimisticUpdate)
+        return invoke(fn, args).then((result) => {
+          done('success', result)
+          return result
+        }, (error) => {
+          done('error', toError(error))
+          throw error
+        })
+      }
+    : invoke
 
   type Result = FunctionReturnType<Fn>
   type Args = FunctionArgs<Fn>
@@ -144,7 +161,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
         if (timeout > 0)
           timer = setTimeout(() => reject(new ConvexTimeoutError(process.env.NODE_ENV !== 'production' ? `${caller}: "${name}"` : caller, timeout)), timeout)
       })
-      return await Promise.race([invoke(fn, args), stopped])
+      return await Promise.race([send(fn, args), stopped])
     }
     catch (e) {
       throw toError(e)

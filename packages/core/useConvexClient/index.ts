@@ -7,6 +7,7 @@ import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
 import { activeApp, checkGcTime, clearCache } from '../_internal/cache'
 import { applyAuth, applyAuthProvider, createConvexContext, trackMount } from '../_internal/context'
+import { createRegistry } from '../_internal/devtoolsRegistry'
 import { ConvexClientKey, ConvexContextKey } from './key'
 
 export { ConvexClientKey }
@@ -141,6 +142,13 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
         applyAuthProvider(provided, context, auth)
       if (isBrowser)
         activeApp.current = { client: provided, context }
+      // Vue Devtools: a "Convex" inspector and timeline, in development builds only (a
+      // production build drops this branch and the devtools code with it), and only where
+      // devtools are present (the extension or the Vite plugin set their hook before the app).
+      if (process.env.NODE_ENV !== 'production' && isBrowser && (globalThis as { __VUE_DEVTOOLS_GLOBAL_HOOK__?: unknown }).__VUE_DEVTOOLS_GLOBAL_HOOK__) {
+        const registry = context.devtools = createRegistry()
+        import('../_internal/devtools').then(m => m.setupDevtools(app, context, provided, registry), () => {})
+      }
       app.onUnmount(() => {
         context.stopProvider?.()
         clearCache(provided)

@@ -290,6 +290,31 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       pages.value = state
   })
 
+  // Vue Devtools lists it with its pages (development builds only).
+  if (process.env.NODE_ENV !== 'production' && context?.devtools) {
+    const registry = context.devtools
+    const id = ++lastPaginationId
+    registry.lists.set(id, {
+      name: getFunctionName(toValue(query)),
+      get args() {
+        return pages.value?.target.args ?? 'skip'
+      },
+      read: () => ({
+        status: view.value.status,
+        pages: (pages.value?.order ?? []).map((key) => {
+          const { cursor, numItems } = pages.value!.queries[key]!
+          const result = pageResults[key]
+          return { cursor, numItems, status: result?.status ?? 'pending', items: (result?.data as PaginationResult<unknown> | undefined)?.page.length ?? 0 }
+        }),
+      }),
+    })
+    registry.listener?.(null)
+    tryOnScopeDispose(() => {
+      registry.lists.delete(id)
+      registry.listener?.(null)
+    })
+  }
+
   watch(() => view.value.status, (status) => {
     if (status !== 'LoadingFirstPage')
       previous.value = null

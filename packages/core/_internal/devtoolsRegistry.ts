@@ -1,0 +1,85 @@
+// What Vue Devtools shows of the plugin, collected while the app runs. Development only: every
+// caller is behind `process.env.NODE_ENV !== 'production'`, so production bundles drop it.
+
+/** One live query, as the devtools inspector shows it. */
+export interface DevtoolsQuery {
+  name: string
+  args: unknown
+  /** Components (and prefetches) subscribed to it now. */
+  consumers: number
+  value?: unknown
+  error?: Error
+  updatedAt?: number
+  updates: number
+}
+
+/** One paginated list: read when the inspector asks. */
+export interface DevtoolsList {
+  name: string
+  args: unknown
+  read: () => { status: string, pages: Array<{ cursor: string | null, numItems: number, status: string, items: number }> }
+}
+
+/** A timeline event. */
+export interface DevtoolsEvent {
+  layer: 'calls' | 'queries'
+  time: number
+  title: string
+  subtitle?: string
+  data: Record<string, unknown>
+  logType?: 'default' | 'warning' | 'error'
+}
+
+/** The plugin's devtools state: the inspector reads it, the timeline hears `emit`. */
+export interface DevtoolsRegistry {
+  queries: Map<string, DevtoolsQuery>
+  lists: Map<number, DevtoolsList>
+  /** Called on every event and change; the devtools connection sets it. */
+  listener?: (event: DevtoolsEvent | null) => void
+}
+
+export function createRegistry(): DevtoolsRegistry {
+  return { queries: new Map(), lists: new Map() }
+}
+
+const emit = (registry: DevtoolsRegistry, event: DevtoolsEvent | null) => registry.listener?.(event)
+
+/** Records a consumer of a live query; returns the callbacks that record its updates and its end. */
+export function trackQuery(registry: DevtoolsRegistry, key: string, name: string, args: unknown) {
+  let query = registry.queries.get(key)
+  if (!query)
+    registry.queries.set(key, query = { name, args, consumers: 0, updates: 0 })
+  query.consumers++
+  emit(registry, null)
+  const entry = query
+  return {
+    value(value: unknown) {
+      Object.assign(entry, { value, error: undefined, updatedAt: Date.now(), updates: entry.updates + 1 })
+      emit(registry, { layer: 'queries', time: Date.now(), title: name, subtitle: 'update', data: { args, value } })
+    },
+    error(error: Error) {
+      Object.assign(entry, { error, updatedAt: Date.now(), updates: entry.updates + 1 })
+      emit(registry, { layer: 'queries', time: Date.now(), title: name, subtitle: 'error', data: { args, error: error.message }, logType: 'error' })
+    },
+    end() {
+      if (--entry.consumers <= 0 && registry.queries.get(key) === entry)
+        registry.queries.delete(key)
+      emit(registry, null)
+    },
+  }
+}
+
+/** Records one action, mutation or upload call; `done` adds its outcome and duration to the timeline. */
+export function trackCall(registry: DevtoolsRegistry, caller: string, name: string, args: unknown, optimistic: boolean) {
+  const started = Date.now()
+  return (outcome: 'success' | 'error', result: unknown) => {
+    const data: Record<string, unknown> = { function: name, args, duration: `${Date.now() - started} ms`, outcome }
+    if (outcome === 'success')
+      data.result = result
+    else
+      data.error = (result as Error)?.message
+    if (optimistic)
+      data.optimisticUpdate = outcome === 'success' ? 'applied, then replaced by the server\'s result' : 'applied, then rolled back'
+    emit(registry, { layer: 'calls', time: started, title: name, subtitle: `${caller} · ${outcome}`, data, logType: outcome === 'error' ? 'error' : 'default' })
+  }
+}
