@@ -173,8 +173,10 @@ export function subscribeCached(
       }
       else {
         cache.consumers.delete(key)
-        // A holder subscribes before this consumer leaves, so the query never drops.
-        hold(client, context, key, unsubscribeOf(client.onUpdate!(reference, args, noop, noop)), gcTime)
+        // A holder subscribes before this consumer leaves, so the query never drops (a closed
+        // client, as when the app unmounts, keeps nothing).
+        if (!(client as { closed?: boolean }).closed)
+          hold(client, context, key, unsubscribeOf(client.onUpdate!(reference, args, noop, noop)), gcTime)
       }
       unsubscribe()
     },

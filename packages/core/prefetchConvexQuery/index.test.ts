@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { ref } from 'vue'
 import { prefetchConvexQuery } from '.'
 import { api } from '../../../docs/backend'
+import { heldQueries } from '../_internal/cache'
 import { useSetup, useTestConvex } from '../_test'
 import { useConvexAuth } from '../useConvexAuth'
 import { createConvexVue } from '../useConvexClient'
@@ -181,5 +182,16 @@ describe('prefetchConvexQuery', () => {
     expectTypeOf(prefetchConvexQuery<typeof api.counter.get>).returns.toEqualTypeOf<Promise<number>>()
     // @ts-expect-error the query takes { name: string }
     expectTypeOf(() => prefetchConvexQuery(api.counter.get, { name: 1 })).toBeFunction()
+  })
+})
+
+describe('the query cache and a closing client', () => {
+  it('keeps nothing for a client that is closed, as when the app that made it unmounts', async () => {
+    const client = convex.createClient()
+    const page = useSetup(() => useConvexQuery(api.counter.get, { name: 'a' }, { gcTime: 60_000 }), [createConvexVue({ client })])
+    await vi.waitFor(() => expect(page.result.status.value).toBe('success'))
+    await client.close()
+    page.unmount()
+    expect(heldQueries(client)).toEqual([])
   })
 })
