@@ -1,13 +1,13 @@
 /**
  * After `npm run build`: the production size of each export of @vueuse-convex/core (and of the
  * whole package) against the figures committed in bench/results.json. Fails when one grew more
- * than 5%; says which are over their goal (npm run bench reports those). `npm run bench` writes
- * new figures.
+ * than 5%, or when Vue Devtools code reaches the production build; says which are over their goal
+ * (npm run bench reports those). `npm run bench` writes new figures.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
-import { coreSizes, SIZE_GOALS } from '../bench/size'
+import { coreSizes, devtoolsBytesInProduction, SIZE_GOALS } from '../bench/size'
 import { root } from './packages'
 
 const committed = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')).size as Record<string, { gzip: number }>
@@ -23,8 +23,13 @@ for (const [name, bytes] of Object.entries(measured)) {
   else if (bytes > before * 1.05)
     problems.push(`${name}: ${bytes} B is ${((bytes / before - 1) * 100).toFixed(1)}% over the committed ${before} B (limit +5%); make it smaller, or run npm run bench and commit the new figure with the reason`)
 }
+// Vue Devtools code must not reach a production build at all.
+const devtools = await devtoolsBytesInProduction(root)
+lines.push(`${'Vue Devtools in production'.padEnd(44)} ${String(devtools).padStart(6)} B   goal 0`)
+if (devtools > 0)
+  problems.push(`Vue Devtools code is in the production build (${devtools} B): keep it behind process.env.NODE_ENV !== 'production', outside try blocks (Rollup keeps their dead code)`)
 for (const name of Object.keys(committed)) {
-  if (name !== 'peer' && !(name in measured))
+  if (name !== 'peer' && name !== 'devtools' && !(name in measured))
     problems.push(`${name}: committed in bench/results.json but no longer exported; run npm run bench`)
 }
 process.stdout.write(`${lines.join('\n')}\n`)
