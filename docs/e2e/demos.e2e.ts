@@ -213,6 +213,8 @@ describe('useConvexUpload demo', () => {
 
   it('uploads an image with progress, saves it and shows it from its storage URL', async () => {
     await open('/core/useConvexUpload')
+    // The demo is rendered (hydrated) before the observer looks for its progress bar.
+    await page.locator('progress').waitFor()
     const seen: string[] = []
     await page.exposeFunction('recordProgress', (value: string) => seen.push(value))
     await page.evaluate(() => {
@@ -229,6 +231,7 @@ describe('useConvexUpload demo', () => {
 
   it('aborts an upload: an AbortError, and nothing is saved', async () => {
     await open('/core/useConvexUpload')
+    await page.locator('progress').waitFor()
     await page.evaluate(() => {
       const bar = document.querySelector('progress')!
       new MutationObserver(() => {
