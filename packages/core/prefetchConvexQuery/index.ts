@@ -1,7 +1,7 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { ConvexClientLike } from '../useConvexClient'
 import { hasInjectionContext, inject } from 'vue'
-import { checkPlainReference, queryTarget, usageError } from '../_internal'
+import { checkPlainReference, queryTarget, resolveQueryClient } from '../_internal'
 import { activeApp, checkGcTime, holdQuery } from '../_internal/cache'
 import { serverQuery } from '../_internal/context'
 import { ConvexClientKey, ConvexContextKey } from '../useConvexClient/key'
@@ -46,20 +46,14 @@ export function prefetchConvexQuery<Query extends FunctionReference<'query'>>(
   checkPlainReference(NAME, query, 'api.messages.list')
   const injected = hasInjectionContext()
   const active = activeApp.current
-  const client = options.client ?? (injected ? inject(ConvexClientKey, null) : null) ?? active?.client
+  // Inside setup or a router guard the provided client; in an event handler, the active app's.
+  const client = resolveQueryClient(NAME, options.client ?? (injected ? inject(ConvexClientKey, null) : null) ?? active?.client)
   const context = (injected ? inject(ConvexContextKey, null) : null) ?? (active && client === active.client ? active.context : null)
-  if (!client) {
-    throw usageError(1, NAME, process.env.NODE_ENV !== 'production' && 'no Convex client found. Install the plugin with app.use(createConvexVue({ url })) first, '
-      + 'or pass { client } in the options.')
-  }
   if (options.gcTime !== undefined)
     checkGcTime(NAME, options.gcTime)
   const target = queryTarget(NAME, query, args, 'api.messages.list')
-  if (typeof client.onUpdate !== 'function') {
-    if (typeof client.query !== 'function')
-      throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has neither onUpdate() nor query(). Pass a ConvexClient (or a ConvexHttpClient on the server).')
+  if (typeof client.onUpdate !== 'function')
     return serverQuery(client, context, target.reference, target.args, target.key)
-  }
   const gcTime = options.gcTime ?? (context?.cache?.gcTime || PREFETCH_GC_TIME)
   return holdQuery(client, context, gcTime, target.reference, target.args, target.key) as Promise<FunctionReturnType<Query>>
 }
