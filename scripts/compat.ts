@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
-import { root } from './packages'
+import { lockedVersion, lowestVersion, root } from './packages'
 
 interface Row {
   name: string
@@ -24,12 +24,7 @@ interface Row {
 }
 
 const core = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8'))
-function floor(range: string) {
-  const version = /(\d+\.\d+\.\d+)/.exec(range)?.[1]
-  if (!version)
-    throw new Error(`Cannot read the lowest version of the peer range ${JSON.stringify(range)} in packages/core/package.json`)
-  return version
-}
+const floor = (range: string) => lowestVersion(range, 'packages/core/package.json')
 const peers = core.peerDependencies as Record<'vue' | 'convex' | '@vueuse/core', string>
 
 const rows: Row[] = [
@@ -41,14 +36,7 @@ const rows: Row[] = [
 ]
 
 // The tools are the ones this repository locks, so only the peers vary between rows.
-const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string }>
-function locked(name: string) {
-  const version = lock[`node_modules/${name}`]?.version
-  if (!version)
-    throw new Error(`${name} is not in package-lock.json: add it to the root devDependencies`)
-  return version
-}
-const tools = Object.fromEntries(['vite', '@vitejs/plugin-vue', 'vue-tsc', 'typescript', '@types/node'].map(name => [name, locked(name)]))
+const tools = Object.fromEntries(['vite', '@vitejs/plugin-vue', 'vue-tsc', 'typescript', '@types/node'].map(name => [name, lockedVersion(name)]))
 
 const only = process.argv.slice(2)
 const selected = only.length ? rows.filter(r => only.includes(r.name)) : rows

@@ -6,13 +6,11 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { root } from './packages'
+import { lockedVersion, lowestVersion, root } from './packages'
 
 const range: string = JSON.parse(readFileSync(join(root, 'packages/testing/package.json'), 'utf8')).peerDependencies.convex
-const oldest = /^\^?(\d+\.\d+\.\d+)/.exec(range)?.[1]
-if (!oldest)
-  throw new Error(`Cannot read the oldest supported convex from the peer range ${JSON.stringify(range)}`)
-const locked: string = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages['node_modules/convex'].version
+const oldest = lowestVersion(range, 'packages/testing/package.json')
+const locked = lockedVersion('convex')
 
 const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: root, stdio: 'inherit' })
 const suites = ['packages/testing', 'test/reliability', 'packages/core/useConvexQuery', 'packages/core/useConvexPaginatedQuery', 'packages/core/useConvexMutation', 'packages/core/useConvexAuth']

@@ -105,3 +105,20 @@ export function projectFiles(): string[] {
   walk('')
   return out
 }
+
+/** The lowest version a peer range allows (`^1.24.0`, `~1.2.3`, `>=13.0.0`, `3.5.0`); `where` names it in the error. */
+export function lowestVersion(range: string, where: string): string {
+  const version = /^(?:\^|~|>=)?\s*(\d+\.\d+\.\d+)/.exec(range)?.[1]
+  if (!version)
+    throw new Error(`Cannot read the lowest version of the peer range ${JSON.stringify(range)} in ${where}`)
+  return version
+}
+
+/** The version of `name` that package-lock.json installs at the root. */
+export function lockedVersion(name: string): string {
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')).packages as Record<string, { version: string } | undefined>
+  const version = lock[`node_modules/${name}`]?.version
+  if (!version)
+    throw new Error(`${name} is not in package-lock.json: add it to the root devDependencies`)
+  return version
+}
