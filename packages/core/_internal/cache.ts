@@ -24,8 +24,9 @@ export interface CachedSubscription {
   unsubscribe: () => void
 }
 
-interface Held {
-  /** Ends the holding subscription. */
+/** Something kept for `gcTime`: a holding subscription, or state such as a list's pages. */
+interface Kept {
+  /** Ends what it keeps (unsubscribes a holder). */
   release: () => void
   timer?: ReturnType<typeof setTimeout>
 }
@@ -34,9 +35,9 @@ interface ClientCache {
   /** Consumers per key, among those that keep the query after they leave. */
   consumers: Map<string, number>
   /** Queries held with no consumer, least recently used first. */
-  held: Map<string, Held>
+  held: Map<string, Kept>
   /** Kept state of other kinds (a paginated list's pages), by key, with the same lifetime. */
-  kept: Map<string, { value: unknown, timer?: ReturnType<typeof setTimeout> }>
+  kept: Map<string, Kept & { value: unknown }>
 }
 
 /**
@@ -79,39 +80,40 @@ function unsubscribeOf(subscription: any): () => void {
   return typeof subscription === 'function' ? subscription : (subscription?.unsubscribe?.bind(subscription) ?? noop)
 }
 
-function drop(cache: ClientCache, key: string): void {
-  const held = cache.held.get(key)
-  if (!held)
-    return
-  cache.held.delete(key)
-  clearTimeout(held.timer)
-  held.release()
+/** Takes `key` out of `map` (its timer too) and returns it; the caller releases it or not. */
+function remove<Entry extends Kept>(map: Map<string, Entry>, key: string): Entry | undefined {
+  const entry = map.get(key)
+  if (entry) {
+    map.delete(key)
+    clearTimeout(entry.timer)
+  }
+  return entry
 }
 
 /**
- * Holds `release` (a subscription to `key`) for `gcTime`; it replaces an older holder of the
- * same key, and the least recently used holder goes when there are more than `maxIdle`.
+ * Keeps `entry` under `key` for `gcTime`, as the most recently used; it replaces (and
+ * releases) an older entry of the same key, and the least recently used entries go when there
+ * are more than `maxIdle`.
  */
-function hold(client: ConvexClientLike, context: ConvexContext | null, key: string, release: () => void, gcTime: number): void {
-  const cache = cacheOf(client)
-  const previous = cache.held.get(key)
-  cache.held.delete(key)
-  const held: Held = { release }
-  held.timer = after(gcTime, () => {
-    if (cache.held.get(key) === held)
-      drop(cache, key)
+function put<Entry extends Kept>(map: Map<string, Entry>, context: ConvexContext | null, key: string, entry: Entry, gcTime: number): void {
+  const previous = remove(map, key)
+  entry.timer = after(gcTime, () => {
+    if (map.get(key) === entry)
+      remove(map, key)!.release()
   })
-  cache.held.set(key, held)
-  if (previous) {
-    clearTimeout(previous.timer)
-    previous.release()
-  }
+  map.set(key, entry)
+  previous?.release()
   const maxIdle = context?.cache?.maxIdle ?? DEFAULT_MAX_IDLE
-  for (const oldest of cache.held.keys()) {
-    if (cache.held.size <= maxIdle)
+  for (const oldest of map.keys()) {
+    if (map.size <= maxIdle)
       break
-    drop(cache, oldest)
+    remove(map, oldest)!.release()
   }
+}
+
+/** Holds `release` (a subscription to `key`) for `gcTime`. */
+function hold(client: ConvexClientLike, context: ConvexContext | null, key: string, release: () => void, gcTime: number): void {
+  put(cacheOf(client).held, context, key, { release }, gcTime)
 }
 
 /**
@@ -155,7 +157,7 @@ export function subscribeCached(
   // server subscription never ended), and its own gcTime applies when it leaves.
   const existing = caches.get(client)
   if (existing?.held.size)
-    drop(existing, key)
+    remove(existing.held, key)?.release()
   if (!gcTime)
     return { subscription, unsubscribe }
   const cache = existing ?? cacheOf(client)
@@ -211,45 +213,22 @@ export function holdQuery(
 
 /** Keeps `value` under `key` for `gcTime` (a paginated list's pages); `take` hands it out once. */
 export function keep(client: ConvexClientLike, context: ConvexContext | null, key: string, value: unknown, gcTime: number): void {
-  const kept = cacheOf(client).kept
-  clearTimeout(kept.get(key)?.timer)
-  const entry: { value: unknown, timer?: ReturnType<typeof setTimeout> } = { value }
-  entry.timer = after(gcTime, () => {
-    if (kept.get(key) === entry)
-      kept.delete(key)
-  })
-  kept.delete(key)
-  kept.set(key, entry)
-  const maxIdle = context?.cache?.maxIdle ?? DEFAULT_MAX_IDLE
-  for (const [oldest, { timer }] of kept) {
-    if (kept.size <= maxIdle)
-      break
-    clearTimeout(timer)
-    kept.delete(oldest)
-  }
+  put(cacheOf(client).kept, context, key, { value, release: noop }, gcTime)
 }
 
 /** The value kept under `key`, removed from the cache (so two users never share it). */
 export function take(client: ConvexClientLike, key: string): unknown {
   const kept = caches.get(client)?.kept
-  const entry = kept?.get(key)
-  if (!entry)
-    return undefined
-  kept!.delete(key)
-  clearTimeout(entry.timer)
-  return entry.value
+  return kept && remove(kept, key)?.value
 }
 
 /** Drops everything the cache holds for `client` (on any auth change: nothing of one user is kept for another). */
 export function clearCache(client: ConvexClientLike): void {
   const cache = caches.get(client)
-  if (!cache)
-    return
-  for (const key of [...cache.held.keys()])
-    drop(cache, key)
-  for (const entry of cache.kept.values())
-    clearTimeout(entry.timer)
-  cache.kept.clear()
+  for (const map of cache ? [cache.held, cache.kept] : []) {
+    for (const key of [...map.keys()])
+      remove(map, key)!.release()
+  }
 }
 
 /** How many queries the cache holds with no consumer (for tests and devtools). */
