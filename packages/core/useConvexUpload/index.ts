@@ -160,8 +160,8 @@ export function useConvexUpload<Save extends SaveUploadReference | undefined = u
   const client = resolveClient(NAME, options.client)
   if (typeof client.mutation !== 'function')
     throw usageError(3, NAME, process.env.NODE_ENV !== 'production' && 'the client has no mutation() method. Pass a ConvexClient or ConvexHttpClient.')
-  if (save !== undefined)
-    functionName(NAME, save, 'api.files.save')
+  /** The save mutation's name, checked once: its arguments are checked under it on each upload. */
+  const saveName = save === undefined ? undefined : functionName(NAME, save, 'api.files.save')
 
   /** The latest upload; only it writes `progress`. */
   const latest = shallowRef<Upload | null>(null)
@@ -171,7 +171,7 @@ export function useConvexUpload<Save extends SaveUploadReference | undefined = u
     const { file, args } = input as Partial<UploadInput>
     if (!(file instanceof Blob))
       throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `upload() takes a File or Blob (e.g. input.files[0]), got ${file === null ? 'null' : typeof file}.`)
-    return { file, args: normalizeArgs(NAME, save ? functionName(NAME, save, 'api.files.save') : name, args ?? {}) as Record<string, unknown> }
+    return { file, args: normalizeArgs(NAME, saveName ?? name, args ?? {}) as Record<string, unknown> }
   }
 
   const call = useFunctionCall<any>(NAME, 'api.files.generateUploadUrl', generateUploadUrl, {
