@@ -77,6 +77,25 @@ export function takeRendered(context: ConvexContext | null, key: string): { foun
   return { found: true, value }
 }
 
+/**
+ * Hands a new subscription what is known at once: the client's current value (another
+ * subscriber already has it, or its error), else the result rendered on the server for `ssrKey`.
+ */
+export function deliverKnown(subscription: any, context: ConvexContext | null, ssrKey: string, onValue: (value: any) => void, onError: (error: Error) => void): void {
+  let current: unknown
+  try {
+    current = subscription?.getCurrentValue?.()
+  }
+  catch (e) {
+    return onError(e as Error)
+  }
+  if (current !== undefined)
+    return onValue(current)
+  const rendered = takeRendered(context, ssrKey)
+  if (rendered.found)
+    onValue(rendered.value)
+}
+
 /** Drops every server-rendered result: they belong to the user the page was rendered for. */
 export function clearRendered(context: ConvexContext): void {
   for (const key of Object.keys(context.ssr.queries))

@@ -7,7 +7,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
 import { subscribeCached } from './cache'
-import { injectContext, serverQuery, takeRendered } from './context'
+import { deliverKnown, injectContext, serverQuery } from './context'
 
 /** Where one query of a set stands. */
 export type QuerySetStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -98,30 +98,12 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets,
         onServerPrefetch(() => fetched, instance)
       return
     }
-    const { subscription, unsubscribe } = subscribeCached(
-      client,
-      context,
-      gcTime,
-      target.reference,
-      target.args,
-      target.key,
-      (value: unknown) => write(key, slot, success(value)),
-      (e: Error) => write(key, slot, failure(e, raw[key]?.data)),
-    )
+    const onValue = (value: unknown) => write(key, slot, success(value))
+    // An error keeps the last result shown.
+    const onError = (e: Error) => write(key, slot, failure(e, raw[key]?.data))
+    const { subscription, unsubscribe } = subscribeCached(client, context, gcTime, target.reference, target.args, target.key, onValue, onError)
     slot.unsubscribe = unsubscribe
-    // A value already in the client (another subscriber), else one rendered on the server.
-    let cached: unknown
-    try {
-      cached = subscription?.getCurrentValue?.()
-    }
-    catch (e) {
-      return write(key, slot, failure(e as Error))
-    }
-    if (cached !== undefined)
-      return write(key, slot, success(cached))
-    const rendered = takeRendered(context, ssrKey)
-    if (rendered.found)
-      write(key, slot, success(rendered.value))
+    deliverKnown(subscription, context, ssrKey, onValue, onError)
   }
 
   function close(key: string) {

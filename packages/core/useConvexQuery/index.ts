@@ -6,7 +6,7 @@ import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
 import { resolveGcTime, subscribeCached } from '../_internal/cache'
-import { injectContext, serverQuery, takeRendered } from '../_internal/context'
+import { deliverKnown, injectContext, serverQuery } from '../_internal/context'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -156,18 +156,8 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
 
     const { subscription, unsubscribe: end } = subscribeCached(client, context, gcTime, next.reference, next.args, next.key, onValue, onError)
     unsubscribe = end
-    // A result already in the client's cache (another component subscribed) renders at once.
-    try {
-      const cached = subscription?.getCurrentValue?.()
-      if (cached !== undefined)
-        return onValue(cached)
-    }
-    catch (e) {
-      return onError(e as Error)
-    }
-    const rendered = takeRendered(context, next.key)
-    if (rendered.found)
-      onValue(rendered.value as Result)
+    // A result already in the client (another component subscribed) or rendered on the server shows at once.
+    deliverKnown(subscription, context, next.key, onValue, onError)
   }
 
   type Target = ReturnType<typeof resolveTarget>
