@@ -177,13 +177,7 @@ export function routeFetch(origin: string, handler: (request: Request) => Promis
       // Bound: a browser's fetch throws "Illegal invocation" when called on another object.
       const original = globalThis.fetch.bind(globalThis)
       globalThis.fetch = function fetch(input: RequestInfo | URL, init?: RequestInit) {
-        const href = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
-        let origin: string | undefined
-        try {
-          origin = new URL(href).origin
-        }
-        catch {}
-        const route = origin && routes.get(origin)
+        const route = routeOf(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
         return route ? route(new Request(input, init)) : original(input, init)
       } as typeof fetch
     }
@@ -195,6 +189,16 @@ export function routeFetch(origin: string, handler: (request: Request) => Promis
     // reaches the network (not even DNS).
     if (routes.get(origin) === handler)
       routes.set(origin, async () => Promise.reject(new TypeError(`fetch failed: the in-memory backend at ${origin} is closed`)))
+  }
+}
+
+/** The in-process handler of `href`'s origin, if it is routed (a relative URL resolves against the page). */
+function routeOf(href: string): ((request: Request) => Promise<Response>) | undefined {
+  try {
+    return routes.get(new URL(href, (globalThis as { location?: { href: string } }).location?.href).origin)
+  }
+  catch {
+    return undefined
   }
 }
 
@@ -213,18 +217,14 @@ function routeXhr(): void {
     return
   xhrRouted = true
   class RoutedXMLHttpRequest extends Base {
-    #request?: { method: string, url: string, headers: Headers }
+    #request?: { method: string, url: string, headers: Headers, route: (request: Request) => Promise<Response> }
     #routed?: { status: number, text: string, state: number, aborted: boolean }
 
     override open(method: string, url: string | URL, ...rest: unknown[]): void {
       const href = String(url)
-      let origin: string | undefined
-      try {
-        origin = new URL(href, (globalThis as { location?: { href: string } }).location?.href).origin
-      }
-      catch {}
-      if (origin && routes.has(origin)) {
-        this.#request = { method, url: href, headers: new Headers() }
+      const route = routeOf(href)
+      if (route) {
+        this.#request = { method, url: href, headers: new Headers(), route }
         this.#routed = { status: 0, text: '', state: 1, aborted: false }
         this.dispatchEvent(new Event('readystatechange'))
         return
@@ -264,7 +264,7 @@ function routeXhr(): void {
         progress(this.upload, 'loadend', total)
         let response: Response | undefined
         try {
-          response = await routes.get(new URL(request.url).origin)!(new Request(request.url, { method: request.method, headers: request.headers, body: body as BodyInit | null | undefined }))
+          response = await request.route(new Request(request.url, { method: request.method, headers: request.headers, body: body as BodyInit | null | undefined }))
         }
         catch {}
         if (routed.aborted)
