@@ -42,7 +42,8 @@ export function createRegistry(): DevtoolsRegistry {
   return { queries: new Map(), lists: new Map() }
 }
 
-const emit = (registry: DevtoolsRegistry, event: DevtoolsEvent | null) => registry.listener?.(event)
+/** Tells the devtools connection of an event (`null`: the inspector's data changed). */
+export const emit = (registry: DevtoolsRegistry, event: DevtoolsEvent | null) => registry.listener?.(event)
 
 /** Records a consumer of a live query; returns the callbacks that record its updates and its end. */
 export function trackQuery(registry: DevtoolsRegistry, key: string, name: string, args: unknown) {

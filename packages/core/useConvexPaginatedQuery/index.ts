@@ -11,6 +11,7 @@ import { computed, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
 import { keep, resolveGcTime, take } from '../_internal/cache'
 import { injectContext } from '../_internal/context'
+import { emit } from '../_internal/devtoolsRegistry'
 import { useQuerySet } from '../_internal/querySet'
 
 export { insertAtBottomIfLoaded, insertAtPosition, insertAtTop, optimisticallyUpdateValueInPaginatedQuery } from './optimistic'
@@ -308,10 +309,10 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
         }),
       }),
     })
-    registry.listener?.(null)
+    emit(registry, null)
     tryOnScopeDispose(() => {
       registry.lists.delete(id)
-      registry.listener?.(null)
+      emit(registry, null)
     })
   }
 
