@@ -59,32 +59,56 @@ export function describe(value: unknown): string {
 }
 
 /**
+ * Development only: walks `value` as {@link unwrap} will, and throws what it would refuse with
+ * where it is (`path`), plus what only development looks for (DOM events, cycles). Kept apart
+ * from `unwrap` so that the walk that runs on every call reads `process.env` not at all: in Node
+ * (server rendering, test runners) each read is a lookup in the environment.
+ */
+function explain(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): void {
+  const plain = isRef(value) ? value.value : value
+  const fail = (message: string) => usageError(5, caller, `the arguments of "${name}" ${message}`)
+  if (typeof plain === 'function' || typeof plain === 'symbol')
+    throw fail(`contain a ${typeof plain} at ${path}, which is not a supported Convex type: send plain data (strings, numbers, booleans, null, arrays, plain objects, bigint, ArrayBuffer).`)
+  if (typeof plain !== 'object' || plain === null)
+    return
+  if (isEvent(plain))
+    throw fail(`contain a DOM Event at ${path}; Convex values are plain data.`)
+  const isArray = Array.isArray(plain)
+  if (!isArray && !isPlainObject(plain))
+    return
+  if (ancestors.includes(plain))
+    throw fail(`contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
+  if (depth > MAX_NESTING)
+    throw fail(`are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
+  ancestors.push(plain)
+  if (isArray)
+    plain.forEach((child, i) => explain(caller, name, child, depth + 1, `${path}[${i}]`, ancestors))
+  else
+    Object.keys(plain).forEach(key => explain(caller, name, (plain as Record<string, unknown>)[key], depth + 1, `${path}.${key}`, ancestors))
+  ancestors.pop()
+}
+
+/**
  * Walks `value` at most {@link MAX_NESTING} levels deep, unwrapping refs, and returns it with
  * refs replaced by their values (copying only the containers that held one, and reactive ones).
+ * A cycle ends at the depth limit.
  */
-function unwrap(caller: string, name: string, value: unknown, depth: number, path: string, ancestors: object[]): unknown {
+function unwrap(caller: string, value: unknown, depth: number): unknown {
   const plain = isRef(value) ? value.value : value
   if (typeof plain === 'function' || typeof plain === 'symbol')
-    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" contain a ${typeof plain} at ${path}, which is not a supported Convex type: send plain data (strings, numbers, booleans, null, arrays, plain objects, bigint, ArrayBuffer).`)
+    throw usageError(5, caller)
   if (typeof plain !== 'object' || plain === null)
     return plain
-  if (process.env.NODE_ENV !== 'production' && isEvent(plain))
-    throw usageError(5, caller, `the arguments of "${name}" contain a DOM Event at ${path}; Convex values are plain data.`)
   const isArray = Array.isArray(plain)
   if (!isArray && !isPlainObject(plain))
     return plain // Convex's serializer names the class it cannot send
-  // The cycle finder serves the message only: in production a cycle ends at the depth limit.
-  if (process.env.NODE_ENV !== 'production' && ancestors.includes(plain))
-    throw usageError(5, caller, `the arguments of "${name}" contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
   if (depth > MAX_NESTING)
-    throw usageError(5, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
-  if (process.env.NODE_ENV !== 'production')
-    ancestors.push(plain)
+    throw usageError(5, caller)
   let copy: any
   if (isArray) {
     for (let i = 0; i < plain.length; i++) {
       const child = plain[i]
-      const next = unwrap(caller, name, child, depth + 1, process.env.NODE_ENV !== 'production' ? `${path}[${i}]` : '', ancestors)
+      const next = unwrap(caller, child, depth + 1)
       if (next !== child)
         (copy ??= plain.slice())[i] = next
     }
@@ -92,13 +116,11 @@ function unwrap(caller: string, name: string, value: unknown, depth: number, pat
   else {
     for (const key of Object.keys(plain)) {
       const child = (plain as Record<string, unknown>)[key]
-      const next = unwrap(caller, name, child, depth + 1, process.env.NODE_ENV !== 'production' ? `${path}.${key}` : '', ancestors)
+      const next = unwrap(caller, child, depth + 1)
       if (next !== child)
         (copy ??= { ...plain })[key] = next
     }
   }
-  if (process.env.NODE_ENV !== 'production')
-    ancestors.pop()
   // A reactive container is copied too: what is sent is plain data, and callers can tell that
   // the arguments hold something reactive (the result is not the input).
   if (!copy && isReactive(plain))
@@ -115,13 +137,16 @@ export function normalizeArgs(caller: string, name: string, input: unknown, call
   const args = isRef(input) ? input.value : input
   if (args === undefined)
     return {}
-  if (process.env.NODE_ENV !== 'production' && isEvent(args)) {
-    throw usageError(4, caller, `${call}() of "${name}" was called with a DOM Event (${args.type}) as its arguments, so nothing was sent. `
-      + `A template handler written as @${args.type}="${call}" passes the event: write @${args.type}="${call}()" for a function without arguments, or pass them: @${args.type}="${call}({ ... })".`)
-  }
-  if (typeof args !== 'object' || args === null || Array.isArray(args) || !isPlainObject(args))
+  if (typeof args !== 'object' || args === null || Array.isArray(args) || !isPlainObject(args)) {
+    if (process.env.NODE_ENV !== 'production' && isEvent(args)) {
+      throw usageError(4, caller, `${call}() of "${name}" was called with a DOM Event (${args.type}) as its arguments, so nothing was sent. `
+        + `A template handler written as @${args.type}="${call}" passes the event: write @${args.type}="${call}()" for a function without arguments, or pass them: @${args.type}="${call}({ ... })".`)
+    }
     throw usageError(4, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" must be a plain object such as { id } (or nothing), but got ${describe(args)}.`)
-  return unwrap(caller, name, args, 1, '', []) as Record<string, unknown>
+  }
+  if (process.env.NODE_ENV !== 'production')
+    explain(caller, name, args, 1, '', [])
+  return unwrap(caller, args, 1) as Record<string, unknown>
 }
 
 /** `value` as an `Error`: a rejection with a string, `undefined` or anything else is wrapped. */
