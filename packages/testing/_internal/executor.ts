@@ -339,7 +339,8 @@ export class Executor {
    * wrong kind. `reads` collects the tables a query reads (its subscription's read set).
    */
   async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value, reads?: ReadSet): Promise<unknown> {
-    const actual = await this.isPublic(udfPath, kind === 'any' ? undefined : kind)
+    const checked = this.isPublic(udfPath, kind === 'any' ? undefined : kind)
+    const actual = typeof checked === 'string' ? checked : await checked
     const injected = this.failures.get(udfPath)
     if (injected?.length)
       throw injected.shift()

@@ -38,32 +38,44 @@ export function moduleKey(modules: Record<string, unknown>, name: string): strin
 
 /**
  * Checks the calls of clients against the app's modules (as convex-test takes them, with
- * their `_generated/` folder): returns a function that resolves with the kind of `udfPath`
- * when it is public (and of `kind`, when given), and otherwise rejects with a deployment's
- * message.
+ * their `_generated/` folder): returns a function that gives the kind of `udfPath` when it is
+ * public (and of `kind`, when given), and otherwise throws a deployment's message; a promise of
+ * either until the function's module has loaded.
  */
-export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind?: FunctionKind) => Promise<FunctionKind> {
+export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind?: FunctionKind) => FunctionKind | Promise<FunctionKind> {
   const root = convexRoot(modules)
   const byModule = new Map<string, () => Promise<any>>()
   for (const [path, load] of Object.entries(modules)) {
     if (path.startsWith(root))
       byModule.set(path.slice(root.length).replace(/\.[^./]+$/, ''), load)
   }
-  const kinds = new Map<string, Promise<FunctionKind | null>>()
+  const loading = new Map<string, Promise<FunctionKind | null>>()
+  // Once a module has loaded, its answer is given at once: every call asks, and an await
+  // per call is a turn of the microtask queue for nothing.
+  const known = new Map<string, FunctionKind | null>()
 
-  return async (udfPath, kind) => {
-    let found = kinds.get(udfPath)
-    if (!found) {
-      const [modulePath, exportName = 'default'] = udfPath.split(':')
-      const load = byModule.get(modulePath)
-      found = load ? load().then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null)
-      kinds.set(udfPath, found)
-    }
-    const actual = await found
+  function check(udfPath: string, actual: FunctionKind | null, kind?: FunctionKind): FunctionKind {
     if (!actual)
       throw new DeploymentError(`Could not find public function for '${udfPath}'. Did you forget to run npx convex dev or npx convex deploy?`)
     if (kind && actual !== kind)
       throw new DeploymentError(`Trying to execute ${udfPath} as ${KIND_NAMES[kind]}, but it is defined as ${KIND_NAMES[actual]}.`)
     return actual
+  }
+
+  return (udfPath, kind) => {
+    if (known.has(udfPath))
+      return check(udfPath, known.get(udfPath)!, kind)
+    let found = loading.get(udfPath)
+    if (!found) {
+      const [modulePath, exportName = 'default'] = udfPath.split(':')
+      const load = byModule.get(modulePath)
+      found = (load ? load().then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null))
+        .then((actual) => {
+          known.set(udfPath, actual)
+          return actual
+        })
+      loading.set(udfPath, found)
+    }
+    return found.then(actual => check(udfPath, actual, kind))
   }
 }
