@@ -154,14 +154,14 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
       sent.args = args
       if ((client as { closed?: boolean }).closed)
         throw usageError(6, caller, process.env.NODE_ENV !== 'production' && `cannot call "${name}": the Convex client is closed.`)
-      // What ends the wait without the function's outcome: the client closing (it never settles
-      // what is in flight) and the `timeout` option.
-      const stopped = new Promise<never>((_, reject) => {
+      // The function's outcome, unless something ends the wait first: the client closing (it
+      // never settles what is in flight) or the `timeout` option. One promise, not a race.
+      return await new Promise<Result>((resolve, reject) => {
         stopListening = onClientClose(client, () => reject(usageError(6, caller, process.env.NODE_ENV !== 'production' && `the Convex client was closed while "${name}" was in flight; its outcome is unknown.`)))
         if (timeout > 0)
           timer = setTimeout(() => reject(new ConvexTimeoutError(process.env.NODE_ENV !== 'production' ? `${caller}: "${name}"` : caller, timeout)), timeout)
+        send(fn, args).then(resolve, reject)
       })
-      return await Promise.race([send(fn, args), stopped])
     }
     catch (e) {
       throw toError(e)
