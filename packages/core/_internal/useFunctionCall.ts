@@ -142,6 +142,8 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   const current = shallowRef<Entry<Result> | null>(null)
   /** Replaced by `reset()` and disposal: calls started under an older one fire no callbacks. */
   let lifetime = {}
+  /** The last call's function and its name. */
+  let named: { fn: Fn, name: string } | undefined
 
   /** Runs one call of the function; throws (as a rejection) with an `Error` and sends nothing for bad input. */
   async function call(input: unknown, sent: { args: unknown }): Promise<Result> {
@@ -149,7 +151,8 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
       const fn = toValue(reference)
-      const name = functionName(caller, fn, example)
+      // The same reference as the last call's (the usual case) has the same name.
+      const name = named && fn === named.fn ? named.name : (named = { fn, name: functionName(caller, fn, example) }).name
       const args = prepare(name, input) as Args
       sent.args = args
       if ((client as { closed?: boolean }).closed)
