@@ -61,12 +61,12 @@ export function functionName(
 }
 
 /**
- * Checks a reference given as a plain value at once (setup fails fast); a ref or getter is
- * checked whenever it is read.
+ * Checks a reference given as a plain value at once (setup fails fast) and returns its name; a
+ * ref or getter is checked whenever it is read (`undefined`).
  */
-export function checkPlainReference(caller: string, reference: unknown, example: string): void {
+export function checkPlainReference(caller: string, reference: unknown, example: string): string | undefined {
   if (typeof reference !== 'function' && !isRef(reference))
-    functionName(caller, reference as FunctionReference<any, any>, example)
+    return functionName(caller, reference as FunctionReference<any, any>, example)
 }
 
 /** A reasonable `true` on the client, `false` during server-side rendering. */
@@ -124,8 +124,9 @@ export function queryTarget<Reference extends FunctionReference<'query', any>, A
   reference: Reference,
   args: Args,
   example: string,
+  /** The reference's name when the caller already has it (a plain reference checked at setup). */
+  name = functionName(caller, reference, example),
 ): QueryTarget<Reference, Args> {
-  const name = functionName(caller, reference, example)
   const plain = normalizeArgs(caller, name, args) as Args
   try {
     return { reference, args: plain, key: `${name}:${JSON.stringify(convexToJson(plain as any))}` }

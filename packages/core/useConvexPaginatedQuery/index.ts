@@ -138,7 +138,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   const { initialNumItems, keepPreviousData = false } = options ?? ({} as UseConvexPaginatedQueryOptions)
   if (!Number.isInteger(initialNumItems) || initialNumItems <= 0)
     throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `options.initialNumItems must be a positive whole number, got ${String(initialNumItems)}.`)
-  checkPlainReference(NAME, query, 'api.messages.page')
+  const plainName = checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
   const gcTime = typeof client.onUpdate === 'function' ? resolveGcTime(NAME, context, options.gcTime) : 0
@@ -150,7 +150,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     const a = toValue(args)
     if (a === 'skip')
       return null
-    const t = queryTarget(NAME, toValue(query), a as Record<string, unknown>, 'api.messages.page')
+    const t = queryTarget(NAME, toValue(query), a as Record<string, unknown>, 'api.messages.page', plainName)
     if ('paginationOpts' in t.args)
       throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `pass the arguments of "${getFunctionName(t.reference)}" without paginationOpts: the composable manages the pages.`)
     return t as Pages['target']

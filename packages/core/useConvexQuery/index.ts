@@ -79,7 +79,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
 ): UseConvexQueryState<Query> & UseConvexQueryReturn<Query> {
   const NAME = 'useConvexQuery'
   const { keepPreviousData = false } = options
-  checkPlainReference(NAME, query, 'api.messages.list')
+  const plainName = checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
   const gcTime = resolveGcTime(NAME, context, options.gcTime)
@@ -126,7 +126,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
    */
   const resolveTarget = () => guard(() => {
     const a = toValue(args as MaybeRefOrGetter<QueryArgsOrSkip<Query>> | undefined)
-    return a === 'skip' ? null : queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list')
+    return a === 'skip' ? null : queryTarget(NAME, toValue(query), a as FunctionArgs<Query>, 'api.messages.list', plainName)
   })
 
   function stop() {
