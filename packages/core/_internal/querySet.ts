@@ -64,18 +64,25 @@ function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): b
  * `onUpdate` (the HTTP client of server-side rendering) each query is fetched once and kept
  * for hydration.
  */
-export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets, gcTime = 0): QuerySet {
+export function useQuerySet(
+  client: ConvexClientLike,
+  targets: () => SetTargets,
+  gcTime = 0,
+  /** `false` for callers that read only `raw` after `version`: a result is then written without a reactive proxy's bookkeeping, and `results` tracks nothing. */
+  perKey = true,
+): QuerySet {
   const context = injectContext()
   const live = typeof client.onUpdate === 'function'
   const instance = getCurrentInstance()
-  const results = shallowReactive<Record<string, QuerySetResult>>({})
+  const results: Record<string, QuerySetResult> = perKey ? shallowReactive<Record<string, QuerySetResult>>({}) : {}
   const raw = toRaw(results)
+  const store = perKey ? results : raw
   const version = shallowRef(0)
   const slots = new Map<string, Slot>()
 
   function write(key: string, slot: Slot, result: QuerySetResult) {
     if (slots.get(key) === slot) {
-      results[key] = result
+      store[key] = result
       version.value++
     }
   }
@@ -109,7 +116,7 @@ export function useQuerySet(client: ConvexClientLike, targets: () => SetTargets,
   function close(key: string) {
     slots.get(key)?.unsubscribe?.()
     slots.delete(key)
-    delete results[key]
+    delete store[key]
     version.value++
   }
 

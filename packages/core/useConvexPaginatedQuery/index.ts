@@ -176,7 +176,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       }
     }
     return targets
-  }, gcTime)
+  }, gcTime, false)
 
   /** Everything shown, derived from the pages and their results; `steps` are what the pages need next. */
   const view = computed(() => {
