@@ -3,7 +3,7 @@
 import type { App } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
 import type { ConvexContext } from './context'
-import type { DevtoolsRegistry } from './devtoolsRegistry'
+import type { DevtoolsEvent, DevtoolsRegistry } from './devtoolsRegistry'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'
 
 const INSPECTOR = 'vueuse-convex'
@@ -58,8 +58,40 @@ export function inspectorState(registry: DevtoolsRegistry, context: ConvexContex
   return {}
 }
 
-/** Connects the registry to Vue Devtools for `app`. */
+/** What other tools read of the inspector: `window.__VUEUSE_CONVEX_DEVTOOLS__` (the Nuxt DevTools tab). */
+export interface DevtoolsExposed {
+  /** The inspector's tree, as Vue Devtools shows it. */
+  tree: () => ReturnType<typeof inspectorTree>
+  /** The inspector's state of one node of the tree. */
+  state: (nodeId: string) => Record<string, StateField[]>
+  /** Calls `fn` (at most every 100 ms) when anything shown changed; returns how to stop. */
+  subscribe: (fn: () => void) => () => void
+}
+
+/** Connects the registry to Vue Devtools for `app`, and exposes it to other tools. */
 export function setupDevtools(app: App, context: ConvexContext, client: ConvexClientLike, registry: DevtoolsRegistry): void {
+  const watchers = new Set<() => void>()
+  let toDevtools: ((event: DevtoolsEvent | null) => void) | undefined
+  let scheduled = false
+  registry.listener = (event) => {
+    toDevtools?.(event)
+    if (!scheduled) {
+      scheduled = true
+      setTimeout(() => {
+        scheduled = false
+        watchers.forEach(fn => fn())
+      }, 100)
+    }
+  }
+  const exposed: DevtoolsExposed = {
+    tree: () => inspectorTree(registry),
+    state: nodeId => inspectorState(registry, context, client, nodeId),
+    subscribe(fn) {
+      watchers.add(fn)
+      return () => watchers.delete(fn)
+    },
+  }
+  ;(globalThis as { __VUEUSE_CONVEX_DEVTOOLS__?: DevtoolsExposed }).__VUEUSE_CONVEX_DEVTOOLS__ = exposed
   setupDevtoolsPlugin({
     id: 'vueuse-convex',
     label: 'Convex',
@@ -78,18 +110,13 @@ export function setupDevtools(app: App, context: ConvexContext, client: ConvexCl
       if (payload.inspectorId === INSPECTOR)
         payload.state = inspectorState(registry, context, client, payload.nodeId) as any
     })
-    let scheduled = false
-    registry.listener = (event) => {
+    exposed.subscribe(() => {
+      api.sendInspectorTree(INSPECTOR)
+      api.sendInspectorState(INSPECTOR)
+    })
+    toDevtools = (event) => {
       if (event)
         api.addTimelineEvent({ layerId: LAYERS[event.layer], event: { time: api.now(), title: event.title, subtitle: event.subtitle, data: event.data, logType: event.logType } })
-      if (!scheduled) {
-        scheduled = true
-        setTimeout(() => {
-          scheduled = false
-          api.sendInspectorTree(INSPECTOR)
-          api.sendInspectorState(INSPECTOR)
-        }, 100)
-      }
     }
   })
 }

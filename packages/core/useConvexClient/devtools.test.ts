@@ -59,6 +59,7 @@ describe('vue Devtools', () => {
   })
   afterEach(() => {
     delete (globalThis as any).__VUE_DEVTOOLS_GLOBAL_HOOK__
+    delete (globalThis as any).__VUEUSE_CONVEX_DEVTOOLS__
   })
 
   it('stays out of the app where no devtools are present', async () => {
@@ -99,6 +100,29 @@ describe('vue Devtools', () => {
     page.unmount()
     expect(tree().find(n => n.id === 'queries').children).toEqual([])
     expect(tree().find(n => n.id === 'lists').children).toEqual([])
+  })
+
+  it('exposes the same inspector to other tools (the Nuxt DevTools tab), and tells them of changes', async () => {
+    const plugin = createConvexVue({ client: convex.client })
+    const page = useSetup(() => ({ count: useConvexQuery(api.counter.get, { name: 'b' }) }), [plugin])
+    await vi.waitFor(() => expect((globalThis as any).__VUEUSE_CONVEX_DEVTOOLS__).toBeDefined())
+    const exposed = (globalThis as any).__VUEUSE_CONVEX_DEVTOOLS__
+    await vi.waitFor(() => expect(page.result.count.data.value).toBe(0))
+    expect(exposed.tree()).toEqual(tree())
+    const node = exposed.tree().find((n: any) => n.id === 'queries').children[0]
+    expect(exposed.state(node.id).query.find((f: any) => f.key === 'value').value).toBe(0)
+    const changed = vi.fn()
+    const stop = exposed.subscribe(changed)
+    await convex.client.mutation(api.counter.increment, { name: 'b' })
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled())
+    expect(exposed.state(node.id).query.find((f: any) => f.key === 'value').value).toBe(1)
+    stop()
+    changed.mockClear()
+    await convex.client.mutation(api.counter.increment, { name: 'b' })
+    await vi.waitFor(() => expect(page.result.count.data.value).toBe(2))
+    await new Promise(resolve => setTimeout(resolve, 150))
+    expect(changed).not.toHaveBeenCalled()
+    page.unmount()
   })
 
   it('the timeline hears every call with its outcome and duration, and every query update', async () => {
