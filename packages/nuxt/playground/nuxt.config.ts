@@ -1,5 +1,6 @@
 // A real Nuxt app on the module, rendered on the server and driven by Chromium in
 // `npm run test:browser` against the docs' functions on the in-memory backend.
+import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 
 const r = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -13,7 +14,9 @@ export default defineNuxtConfig({
     '@vueuse-convex/core': r('../../core/index.ts'),
     '#convex': r('../../../docs/convex'),
   },
-  devtools: { enabled: false },
+  // Off, except for packages/nuxt/test/devtools.e2e.ts, which drives its "Convex" tab under
+  // `nuxi dev` (a test has no terminal to confirm Nuxt DevTools' authorization prompt in).
+  devtools: { enabled: process.env.NUXT_DEVTOOLS === '1', disableAuthorization: true },
   telemetry: false,
   compatibilityDate: '2025-07-01',
 })

@@ -1,6 +1,8 @@
 import type { Nuxt } from '@nuxt/schema'
 import type { ConvexClientOptions } from 'convex/browser'
-import { addComponent, addImports, addPlugin, createResolver, defineNuxtModule } from '@nuxt/kit'
+import { addComponent, addDevServerHandler, addImports, addPlugin, createResolver, defineNuxtModule } from '@nuxt/kit'
+import { defineEventHandler, setResponseHeader } from 'h3'
+import { DEVTOOLS_TAB_ROUTE, devtoolsTabHtml } from './devtools'
 import { components, composables } from './exports'
 
 /** Options of the module, under `convex` in `nuxt.config`. */
@@ -60,6 +62,20 @@ export default defineNuxtModule<ModuleOptions>({
       ...config.convex,
     }
     addPlugin({ src: resolve('./runtime/plugin'), mode: 'all' })
+    if (nuxt.options.dev) {
+      // Nuxt DevTools lists only its own tabs, not Vue Devtools' custom inspectors: a "Convex"
+      // tab shows the same inspector (live queries, paginated lists, auth, connection).
+      addDevServerHandler({
+        route: DEVTOOLS_TAB_ROUTE,
+        handler: defineEventHandler((event) => {
+          setResponseHeader(event, 'content-type', 'text/html; charset=utf-8')
+          return devtoolsTabHtml
+        }),
+      })
+      ;(nuxt.hook as (name: string, fn: (tabs: object[]) => void) => void)('devtools:customTabs', (tabs) => {
+        tabs.push({ name: 'vueuse-convex', title: 'Convex', icon: 'carbon:data-base', view: { type: 'iframe', src: DEVTOOLS_TAB_ROUTE } })
+      })
+    }
     if (options.autoImports !== false) {
       addImports(composables.map(name => ({ name, from: '@vueuse-convex/core' })))
       for (const name of components)

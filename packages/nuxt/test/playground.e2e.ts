@@ -2,11 +2,9 @@ import type { Buffer } from 'node:buffer'
 // The Nuxt playground (packages/nuxt/playground), built by `npm run test:browser`, served by
 // its own Nitro server against the docs' functions on the in-memory backend, driven by Chromium.
 import type { ChildProcess } from 'node:child_process'
-import type { AddressInfo } from 'node:net'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
@@ -14,6 +12,7 @@ import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { api, modules, schema } from '../../../docs/backend'
 import { launchChromium } from '../../../docs/e2e/chromium'
+import { freePort } from './helpers'
 
 const server = fileURLToPath(new URL('../playground/.output/server/index.mjs', import.meta.url))
 
@@ -24,14 +23,6 @@ let appUrl: string
 let browser: Browser
 let context: BrowserContext | undefined
 let problems: string[] = []
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as AddressInfo
-  await new Promise(resolve => probe.close(resolve))
-  return port
-}
 
 beforeAll(async () => {
   if (!existsSync(server))
