@@ -1,11 +1,8 @@
 // The real Vue Devtools panel (vite-plugin-vue-devtools, in the page) on a plain Vue app
 // (./devtools-app): the Convex inspector and timeline show what the app holds and does.
-// Photographs the panel for the docs: `UPDATE_SCREENSHOTS=1 npm run test:browser` rewrites
-// docs/guide/devtools-*.png; every run also writes them under node_modules/.cache/screenshots.
+// Photographs the panel for the docs (docs/guide/devtools-*.png, see saveScreenshot).
 import type { Browser, Frame, Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
-import { mkdirSync } from 'node:fs'
-import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { createServer } from 'vite'
@@ -13,11 +10,9 @@ import VueDevTools from 'vite-plugin-vue-devtools'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { convexTestingBrowser } from '../../packages/testing/vite'
 import { launchChromium } from './chromium'
+import { saveScreenshot, visibleText } from './page'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
-const shots = [r('../../node_modules/.cache/screenshots')]
-if (process.env.UPDATE_SCREENSHOTS)
-  shots.push(r('../guide'))
 
 let server: ViteDevServer
 let browser: Browser
@@ -49,16 +44,8 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function photograph(name: string) {
-  for (const dir of shots) {
-    mkdirSync(dir, { recursive: true })
-    await page.locator('.vue-devtools-frame').screenshot({ path: `${dir}/devtools-${name}.png` })
-  }
-}
-
-// innerText, not textContent: the panel's rows and fields as lines, the way they read on screen.
-// eslint-disable-next-line unicorn/prefer-dom-node-text-content
-const text = () => panel.evaluate(() => document.body.innerText)
+const photograph = (name: string) => saveScreenshot(`devtools-${name}.png`, path => page.locator('.vue-devtools-frame').screenshot({ path }))
+const text = () => visibleText(panel)
 /** A row of the inspector's tree, by its label. */
 const row = (label: string) => panel.locator('div.group').filter({ has: panel.getByText(label, { exact: true }) })
 

@@ -1,10 +1,9 @@
 // The playground under `nuxi dev` with Nuxt DevTools on: its "Convex" tab shows the same
 // inspector as Vue Devtools (live queries, paginated lists, auth, connection), live.
-// `UPDATE_SCREENSHOTS=1 npm run test:browser` rewrites docs/guide/devtools-nuxt.png.
+// Photographs it for the docs (docs/guide/devtools-nuxt.png, see saveScreenshot).
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, Frame, Page } from 'playwright-core'
 import { spawn } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex } from '@vueuse-convex/testing'
@@ -12,6 +11,7 @@ import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { api, modules, schema } from '../../../docs/backend'
 import { launchChromium } from '../../../docs/e2e/chromium'
+import { saveScreenshot, visibleText } from '../../../docs/e2e/page'
 import { freePort } from './helpers'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
@@ -62,9 +62,7 @@ afterAll(async () => {
   await convex?.close()
 })
 
-// innerText, not textContent: the tab's rows and fields as lines, the way they read on screen.
-// eslint-disable-next-line unicorn/prefer-dom-node-text-content
-const text = (frame: Frame) => frame.evaluate(() => document.body.innerText)
+const text = visibleText
 
 describe('the Convex tab of Nuxt DevTools', () => {
   it('is listed by Nuxt DevTools and shows the app\'s live queries and paginated list', async () => {
@@ -100,13 +98,7 @@ describe('the Convex tab of Nuxt DevTools', () => {
     await expect.poll(() => text(tab)).toMatch(/function\s+counter:get\s+args\s+\{\s+"name": "nuxt"\s+\}\s+consumers\s+1\s+value\s+0/)
     await page.getByTestId('increment').click()
     await expect.poll(() => text(tab), { timeout: 10_000 }).toMatch(/value\s+1\b/)
-    const shots = [r('../../../node_modules/.cache/screenshots')]
-    if (process.env.UPDATE_SCREENSHOTS)
-      shots.push(r('../../../docs/guide'))
-    for (const dir of shots) {
-      mkdirSync(dir, { recursive: true })
-      await page.screenshot({ path: `${dir}/devtools-nuxt.png` })
-    }
+    await saveScreenshot('devtools-nuxt.png', path => page.screenshot({ path }))
   })
 
   it('shows the auth and connection state', async () => {

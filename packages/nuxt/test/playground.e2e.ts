@@ -12,6 +12,7 @@ import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { api, modules, schema } from '../../../docs/backend'
 import { launchChromium } from '../../../docs/e2e/chromium'
+import { saveScreenshot } from '../../../docs/e2e/page'
 import { freePort } from './helpers'
 
 const server = fileURLToPath(new URL('../playground/.output/server/index.mjs', import.meta.url))
@@ -146,7 +147,6 @@ describe('the Nuxt module (playground)', () => {
     const shown = await seen(page)
     expect(shown.auth).toEqual(['signed in as Grace'])
     expect(shown.status).toEqual(['success'])
-    if (process.env.SCREENSHOT)
-      await page.screenshot({ path: process.env.SCREENSHOT, clip: { x: 0, y: 0, width: 480, height: 240 } }) // docs/guide/nuxt-playground.png
+    await saveScreenshot('nuxt-playground.png', path => page.screenshot({ path, clip: { x: 0, y: 0, width: 480, height: 240 } }))
   })
 })
