@@ -117,7 +117,7 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   prepare: (name: string, input: unknown) => unknown = (name, input) => normalizeArgs(caller, name, input),
 ): FunctionCallReturn<Fn> {
   const { resetOnExecute = true, timeout = 0, onSuccess, onError } = options
-  checkPlainReference(caller, reference, example)
+  const plainName = checkPlainReference(caller, reference, example)
   const report = useErrorReporter()
   const devtools = process.env.NODE_ENV !== 'production' ? injectContext()?.devtools : undefined
   // Vue Devtools' timeline hears every call (development builds only). Decided here, outside
@@ -142,8 +142,6 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
   const current = shallowRef<Entry<Result> | null>(null)
   /** Replaced by `reset()` and disposal: calls started under an older one fire no callbacks. */
   let lifetime = {}
-  /** The last call's function and its name. */
-  let named: { fn: Fn, name: string } | undefined
 
   /** Runs one call of the function; throws (as a rejection) with an `Error` and sends nothing for bad input. */
   async function call(input: unknown, sent: { args: unknown }): Promise<Result> {
@@ -151,8 +149,8 @@ export function useFunctionCall<Fn extends FunctionReference<any>>(
     let timer: ReturnType<typeof setTimeout> | undefined
     try {
       const fn = toValue(reference)
-      // The same reference as the last call's (the usual case) has the same name.
-      const name = named && fn === named.fn ? named.name : (named = { fn, name: functionName(caller, fn, example) }).name
+      // A plain reference was checked, and named, at setup.
+      const name = plainName ?? functionName(caller, fn, example)
       const args = prepare(name, input) as Args
       sent.args = args
       if ((client as { closed?: boolean }).closed)
