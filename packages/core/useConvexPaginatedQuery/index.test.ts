@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createApp, createSSRApp, defineComponent, h, nextTick, ref, shallowRef, watch } from 'vue'
+import { createApp, createSSRApp, defineComponent, effectScope, h, nextTick, ref, shallowRef, watch } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { useConvexPaginatedQuery } from '.'
 import { api } from '../../../docs/backend'
@@ -237,5 +237,95 @@ describe('useConvexPaginatedQuery', () => {
     expect(statuses).not.toContain('LoadingFirstPage')
     expect(warn).not.toHaveBeenCalled()
     warn.mockRestore()
+  })
+})
+
+describe('useConvexPaginatedQuery results', () => {
+  interface Item { n: number }
+  /**
+   * A client whose page queries are answered from `pages` (page k after cursor `c<k>`), at
+   * once unless the page is held back, and updated by hand.
+   */
+  function pagesClient(pageCount: number, size: number) {
+    let last = 0
+    const pages = Array.from({ length: pageCount }, () => Array.from({ length: size }, (): Item => ({ n: ++last })))
+    const subscribers = new Map<number, (value: unknown) => void>()
+    const held = new Set<number>()
+    const value = (k: number) => ({ page: pages[k], isDone: k === pageCount - 1, continueCursor: `c${k + 1}`, splitCursor: null, pageStatus: null })
+    const client = {
+      onUpdate(_query: unknown, args: { paginationOpts: { cursor: string | null } }, onValue: (value: unknown) => void) {
+        const k = args.paginationOpts.cursor === null ? 0 : Number(args.paginationOpts.cursor.slice(1))
+        subscribers.set(k, onValue)
+        return Object.assign(() => subscribers.delete(k), { getCurrentValue: () => (held.has(k) ? undefined : value(k)) })
+      },
+    }
+    return {
+      client,
+      pages,
+      held,
+      /** Pages subscribed, in order. */
+      loaded: () => subscribers.size,
+      newItem: (): Item => ({ n: ++last }),
+      set(k: number, items: Item[]) {
+        pages[k] = items
+        held.delete(k)
+        subscribers.get(k)?.(value(k))
+      },
+    }
+  }
+
+  it('equal the loaded pages in order, whichever pages change and however many load', () => {
+    const double = pagesClient(30, 5)
+    const scope = effectScope()
+    const list = scope.run(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 5, client: double.client }))!
+    // A fixed pseudo-random walk: updates to the first, last and middle pages, one item or the
+    // whole page, pages emptied and grown past the rest, and pages loaded in between.
+    let seed = 7
+    const random = (below: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % below
+    for (let step = 0; step < 400; step++) {
+      const loaded = double.loaded()
+      const op = random(10)
+      if (op === 0) {
+        expect(list.loadMore(5)).toBe(loaded < 30)
+      }
+      else {
+        const k = op < 3 ? 0 : op < 5 ? loaded - 1 : random(loaded)
+        const items = [...double.pages[k]]
+        if (op % 3 === 0)
+          items.splice(random(items.length + 1), 0, double.newItem())
+        else if (op % 3 === 1 && items.length)
+          items.splice(random(items.length), 1)
+        else
+          items.splice(0, items.length, ...Array.from({ length: random(4) ? random(8) : 200 }, double.newItem))
+        double.set(k, items)
+      }
+      const expected = double.pages.slice(0, double.loaded()).flat()
+      const results = list.results.value
+      expect(results.length).toBe(expected.length)
+      expect(results.every((item, i) => item === expected[i])).toBe(true)
+    }
+    expect(double.loaded()).toBeGreaterThan(10)
+    scope.stop()
+  })
+
+  it('are not replaced by loadMore until the new page has items', () => {
+    const double = pagesClient(4, 3)
+    const scope = effectScope()
+    const list = scope.run(() => useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 3, client: double.client }))!
+    list.loadMore(3)
+    const shown = list.results.value
+    expect(shown).toHaveLength(6)
+    let updates = 0
+    scope.run(() => watch(list.results, () => updates++, { flush: 'sync' }))
+    double.held.add(2)
+    expect(list.loadMore(3)).toBe(true)
+    expect(list.status.value).toBe('LoadingMore')
+    // The same array: a rendered list has nothing to patch while the page loads.
+    expect(list.results.value).toBe(shown)
+    expect(updates).toBe(0)
+    double.set(2, double.pages[2])
+    expect(list.results.value).toHaveLength(9)
+    expect(updates).toBe(1)
+    scope.stop()
   })
 })

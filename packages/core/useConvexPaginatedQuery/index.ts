@@ -109,6 +109,46 @@ function isInvalidCursor(error: Error): boolean {
   return error.message.includes('InvalidCursor') || (data?.isConvexSystemError === true && data.paginationError === 'InvalidCursor')
 }
 
+/** The last join of a list's pages: `items` holds the items of `pages`, in order. */
+interface Joined {
+  pages: unknown[][]
+  items: unknown[]
+}
+
+type ToSpliced = (start: number, deleteCount: number, ...items: unknown[]) => unknown[]
+/** `Array.prototype.toSpliced` (ES2023), where the browser has it. */
+const toSpliced = (Array.prototype as { toSpliced?: ToSpliced }).toSpliced
+/** The most items a changed run of pages may pass as arguments (far below engines' limits). */
+const MAX_SPLICED = 8192
+
+/**
+ * The items of `pages`, in order. Pages are compared by identity with the last join's: when
+ * only a run of them changed (a live update to one page, a page loaded at the end, a page
+ * split in two), the unchanged items are copied from the last join in one pass and only
+ * the changed pages' items are read; otherwise the pages are concatenated.
+ */
+function joinPages(pages: unknown[][], last: Joined): unknown[] {
+  if (pages.length === 1)
+    return pages[0]
+  const before = last.pages
+  const common = Math.min(pages.length, before.length)
+  let head = 0
+  let headItems = 0
+  while (head < common && pages[head] === before[head])
+    headItems += pages[head++].length
+  let tail = 0
+  let tailItems = 0
+  while (tail < common - head && pages[pages.length - 1 - tail] === before[before.length - 1 - tail])
+    tailItems += pages[pages.length - 1 - tail++].length
+  if (head === pages.length && head === before.length)
+    return last.items
+  const changed = pages.slice(head, pages.length - tail)
+  const added = changed.length === 1 ? changed[0] : ([] as unknown[]).concat(...changed)
+  if (!toSpliced || added.length > MAX_SPLICED || added.length > headItems + tailItems)
+    return ([] as unknown[]).concat(...pages)
+  return toSpliced.call(last.items, headItems, last.items.length - headItems - tailItems, ...added)
+}
+
 /** What the pages need when nothing needs doing: one array, so that watching the steps stays quiet. */
 const NO_STEPS: Step[] = []
 
@@ -178,6 +218,9 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     return targets
   }, gcTime, false)
 
+  /** The last join of the shown pages' items (see `joinPages`). */
+  let joined: Joined = { pages: [], items: [] }
+
   /** Everything shown, derived from the pages and their results; `steps` are what the pages need next. */
   const view = computed(() => {
     const state = pages.value
@@ -190,34 +233,38 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     let last: PaginationResult<unknown> | undefined
     let error: Error | null = input instanceof Error ? input : null
     if (state) {
+      const splitting = Object.keys(state.splits).length > 0
       for (const key of state.order) {
         const result = pageResults[key]
         last = undefined
-        if (!result || result.status === 'pending')
-          break
-        if (result.status === 'error') {
-          if (isInvalidCursor(result.error!) && !state.restarted) {
-            need({ kind: 'restart' })
+        if (result?.status !== 'success') {
+          if (result?.status === 'error') {
+            if (isInvalidCursor(result.error!) && !state.restarted) {
+              need({ kind: 'restart' })
+            }
+            else {
+              error = result.error
+              // The failing page's last good items stay shown, up to it.
+              shown.push((result.data as PaginationResult<unknown> | undefined)?.page ?? [])
+            }
           }
-          else {
-            error = result.error
-            // The failing page's last good items stay shown, up to it.
-            shown.push((result.data as PaginationResult<unknown> | undefined)?.page ?? [])
-          }
-          break
+          break // a page still loading, or failed: nothing past it is shown
         }
         const page = result.data as PaginationResult<unknown>
-        const halves = state.splits[key]
-        if (halves) {
-          if (halves.every(half => pageResults[half] && pageResults[half].status !== 'pending'))
-            need({ kind: 'splitDone', key })
+        // Only a page being split, or one the server says should be, needs more than showing.
+        if (splitting || page.splitCursor || page.pageStatus) {
+          const halves = state.splits[key]
+          if (halves) {
+            if (halves.every(half => pageResults[half] && pageResults[half].status !== 'pending'))
+              need({ kind: 'splitDone', key })
+          }
+          else if (page.splitCursor && (page.pageStatus === 'SplitRecommended' || page.pageStatus === 'SplitRequired' || page.page.length > state.queries[key].numItems * 2)) {
+            need({ kind: 'split', key, splitCursor: page.splitCursor, continueCursor: page.continueCursor })
+          }
+          // The server could not read the whole page: show nothing past it until it is split.
+          if (page.pageStatus === 'SplitRequired')
+            break
         }
-        else if (page.splitCursor && (page.pageStatus === 'SplitRecommended' || page.pageStatus === 'SplitRequired' || page.page.length > state.queries[key].numItems * 2)) {
-          need({ kind: 'split', key, splitCursor: page.splitCursor, continueCursor: page.continueCursor })
-        }
-        // The server could not read the whole page: show nothing past it until it is split.
-        if (page.pageStatus === 'SplitRequired')
-          break
         shown.push(page.page)
         last = page
       }
@@ -230,7 +277,8 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           ? (!state || state.nextKey === 1 ? 'LoadingFirstPage' : 'LoadingMore')
           : last.isDone ? 'Exhausted' : 'CanLoadMore'
     const stale = status === 'LoadingFirstPage' && !error ? previous.value : null
-    const items = shown.length === 1 ? shown[0] : ([] as unknown[]).concat(...shown)
+    const items = joinPages(shown, joined)
+    joined = { pages: shown, items }
     return { items, status, error, last, steps, stale }
   })
 
