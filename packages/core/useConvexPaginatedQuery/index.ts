@@ -304,7 +304,10 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
 
   // What the pages need next (split, swap in the halves, start over) is applied outside the
   // computed that found it.
-  watch(() => view.value.steps, (steps) => {
+  watch(view, ({ steps, status }) => {
+    // Items of the previous arguments are kept only while the new list's first page loads.
+    if (status !== 'LoadingFirstPage')
+      previous.value = null
     let state = pages.value
     for (const step of steps) {
       if (!state)
@@ -363,11 +366,6 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       emit(registry, null)
     })
   }
-
-  watch(() => view.value.status, (status) => {
-    if (status !== 'LoadingFirstPage')
-      previous.value = null
-  })
 
   return {
     results: computed(() => (view.value.stale ?? view.value.items) as PaginatedQueryItem<Query>[]),
