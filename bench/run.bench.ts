@@ -506,6 +506,7 @@ async function paginated() {
           all.value = concat()
         })
         pages[k] = stop.getCurrentValue() as never
+        onScopeDispose(stop) // a list must be able to leave: it keeps its unsubscribes
       }
       all.value = concat()
       return computed(() => all.value)
