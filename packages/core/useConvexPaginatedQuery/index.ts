@@ -2,7 +2,7 @@ import type { FunctionArgs, FunctionReference, PaginationOptions, PaginationResu
 import type { ComputedRef, MaybeRefOrGetter } from 'vue'
 import type { QueryTarget } from '../_internal'
 import type { ArgsWithRefs } from '../_internal/args'
-import type { SetTargets } from '../_internal/querySet'
+import type { SetTarget, SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getFunctionName } from 'convex/server'
@@ -200,20 +200,27 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   /** The previous list's items, shown while a new list's first page loads (`keepPreviousData`). */
   const previous = shallowRef<unknown[] | null>(null)
 
+  const pageTargets = new WeakMap<PageOptions, SetTarget>()
   const { raw: pageResults, version } = useQuerySet(client, () => {
     const state = pages.value
     const targets: SetTargets = {}
     if (!state)
       return targets
     for (const [key, paginationOpts] of Object.entries(state.queries)) {
-      const { id: _id, ...withoutId } = paginationOpts
-      targets[key] = {
-        reference: state.target.reference,
-        args: { ...state.target.args, paginationOpts },
-        key: `${state.target.key}:${JSON.stringify(paginationOpts)}`,
-        // The server renders with another list id: hydrate the first page by its position.
-        ssrKey: paginationOpts.cursor === null && !paginationOpts.endCursor ? `${state.target.key}:${JSON.stringify(withoutId)}` : undefined,
+      // A page's options never change (a new page, or a list's new arguments, gets new ones),
+      // so its target is made once: loading a page does not re-key the others.
+      let target = pageTargets.get(paginationOpts)
+      if (!target) {
+        const { id: _id, ...withoutId } = paginationOpts
+        pageTargets.set(paginationOpts, target = {
+          reference: state.target.reference,
+          args: { ...state.target.args, paginationOpts },
+          key: `${state.target.key}:${JSON.stringify(paginationOpts)}`,
+          // The server renders with another list id: hydrate the first page by its position.
+          ssrKey: paginationOpts.cursor === null && !paginationOpts.endCursor ? `${state.target.key}:${JSON.stringify(withoutId)}` : undefined,
+        })
       }
+      targets[key] = target
     }
     return targets
   }, gcTime, false)
