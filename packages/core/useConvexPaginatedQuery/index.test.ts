@@ -300,7 +300,7 @@ describe('useConvexPaginatedQuery results', () => {
         double.set(k, items)
       }
       const expected = double.pages.slice(0, double.loaded()).flat()
-      const results = list.results.value
+      const results: unknown[] = list.results.value
       expect(results.length).toBe(expected.length)
       expect(results.every((item, i) => item === expected[i])).toBe(true)
     }
