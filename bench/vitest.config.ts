@@ -18,7 +18,7 @@ export default defineConfig({
     // The collector works on the main thread only: its parallel helpers wait for a core, and on
     // a shared machine a neighbour holds one at random, adding milliseconds to whichever timed
     // run a collection falls in. All garbage collection is still paid for, by the run making it.
-    execArgv: ['--expose-gc', '--single-threaded-gc'],
+    execArgv: ['--expose-gc', '--single-threaded-gc', '--no-concurrent-osr'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     server: { deps: { inline: ['convex-test'] } },
