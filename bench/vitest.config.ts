@@ -18,6 +18,8 @@ export default defineConfig({
     // The collector works on the main thread only: its parallel helpers wait for a core, and on
     // a shared machine a neighbour holds one at random, adding milliseconds to whichever timed
     // run a collection falls in. All garbage collection is still paid for, by the run making it.
+    // Likewise a hot loop's on-stack replacement is compiled on the main thread, in the run
+    // that triggers it, not on a helper that waits for a core.
     execArgv: ['--expose-gc', '--single-threaded-gc', '--no-concurrent-osr'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
