@@ -6,7 +6,7 @@ import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
 import type { AuthProvider } from './auth'
 import type { CronJob } from './crons'
-import type { FunctionSelector, TestComponent, TestIdentity } from './executor'
+import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
@@ -14,13 +14,13 @@ import { ConvexError, jsonToConvex } from 'convex/values'
 import { authProviders, defaultAudience } from './auth'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
-import { moduleKey } from './functions'
+import { functionModules, moduleKey } from './functions'
 import { handleRequest, routeFetch } from './http'
 import { Sessions } from './sessions'
 import { InMemoryWebSocket, nextTask } from './socket'
 import { createTestToken } from './wire'
 
-export type { FunctionSelector, TestComponent, TestIdentity } from './executor'
+export type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 export { MAX_ARGS_BYTES, udfPathOf } from './executor'
 
 const tick = () => new Promise<void>(resolve => nextTask(resolve))
@@ -63,17 +63,16 @@ export interface TestBackendOptions {
  * over HTTP (`fetch` to {@link TestBackend.url} and {@link TestBackend.siteUrl}).
  */
 export class TestBackend implements SocketHost {
-  /** The convex-test instance, for anything this class does not wrap. */
-  readonly t: Executor['t']
   /** Pass as `webSocketConstructor` to a `ConvexClient`. */
   readonly WebSocket: typeof InMemoryWebSocket
   /** Wire counters, for tests and benchmarks. */
   readonly stats: Sessions['stats']
 
-  private readonly executor: Executor
+  private executor: Executor
   private readonly sessions: Sessions
-  private readonly providers: () => Promise<AuthProvider[]>
-  private readonly modules: Record<string, () => Promise<any>>
+  private providers: () => Promise<AuthProvider[]>
+  private modules: Record<string, () => Promise<any>>
+  private readonly options: TestBackendOptions
   private readonly errors: unknown[] = []
   private readonly unroute: Array<() => void> = []
   private stopCrons: (() => void) | undefined
@@ -86,20 +85,23 @@ export class TestBackend implements SocketHost {
   private readonly localUrl: string
 
   constructor(options: TestBackendOptions) {
-    const { modules } = options
-    if (!modules || typeof modules !== 'object')
-      throw new TypeError('[vueuse-convex] createTestConvex(): pass { modules: import.meta.glob(\'./convex/**/*.ts\') } (including convex/_generated).')
-    this.modules = modules
-    this.executor = new Executor({ ...options, onWrite: tables => this.sessions.invalidate(tables) })
-    this.t = this.executor.t
+    this.options = options
+    this.modules = functionModules('createTestConvex', options.modules)
+    this.executor = this.createExecutor(options)
     this.localUrl = this.executor.url
-    this.providers = authProviders(modules)
+    this.providers = authProviders(this.modules)
+    // eslint-disable-next-line ts/no-this-alias -- the host reads what is current after a deploy
+    const backend = this
     const host = this.host = {
-      executor: this.executor,
-      authProviders: this.providers,
+      get executor() {
+        return backend.executor
+      },
+      authProviders: () => backend.providers(),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
-      hasRouter: moduleKey(modules, 'http') !== undefined,
+      get hasRouter() {
+        return moduleKey(backend.modules, 'http') !== undefined
+      },
     }
     this.sessions = new Sessions(host)
     this.stats = this.sessions.stats
@@ -113,11 +115,29 @@ export class TestBackend implements SocketHost {
       routeFetch(this.localUrl, request => handleRequest(host, request, false)),
       routeFetch(this.siteUrl, request => handleRequest(host, request, true)),
     )
-    if (options.crons !== false)
-      void this.loadCrons().then(jobs => this.online && (this.stopCrons = startCrons(jobs, job => this.runJob(job))))
+    this.scheduleCrons()
+  }
+
+  private createExecutor(options: TestBackendOptions): Executor {
+    return new Executor({ ...options, modules: this.modules, onWrite: tables => this.sessions.invalidate(tables) })
+  }
+
+  private scheduleCrons() {
+    if (this.options.crons === false)
+      return
+    const loading = this.loadCrons()
+    void loading.then((jobs) => {
+      if (this.online && this.crons === loading)
+        this.stopCrons = startCrons(jobs, job => this.runJob(job))
+    })
   }
 
   // ---- the test-facing API -------------------------------------------------------------
+
+  /** The convex-test instance, for anything this class does not wrap. */
+  get t(): Executor['t'] {
+    return this.executor.t
+  }
 
   /**
    * The deployment URL (`https://backend-N.convex.test`, a name that never resolves): `fetch`
@@ -254,6 +274,61 @@ export class TestBackend implements SocketHost {
         throw new Error(`[vueuse-convex] flush(): the backend is still busy after ${FLUSH_BUDGET_MS / 1000} s: ${this.busy} request(s) in progress, ${sockets} socket(s) with frames in flight. A function may be waiting on fake timers (advance them, e.g. vi.advanceTimersByTimeAsync) or on a latency you set (backend.setLatency).`)
       }
     }
+  }
+
+  /**
+   * Every document and stored file, as JSON (what {@link importData} takes): to save a
+   * backend's state and start another from it.
+   */
+  async exportData(): Promise<BackendData> {
+    await this.settled()
+    return this.executor.exportData()
+  }
+
+  /**
+   * Replaces the data with what {@link exportData} gave, each document checked against the
+   * schema; subscribed queries re-run with it.
+   */
+  importData(data: BackendData): void {
+    this.executor.importData(data)
+  }
+
+  /**
+   * Deploys new functions and schema over the same data, as `npx convex deploy` does: clients
+   * stay connected and their queries re-run with the new code. Refused, with nothing changed,
+   * when the existing data does not match the new schema.
+   */
+  async deploy(functions: { schema?: TestBackendOptions['schema'], modules: TestBackendOptions['modules'] }): Promise<void> {
+    const modules = functionModules('deploy', functions.modules)
+    // Work in flight finishes on the old functions before their data moves.
+    await this.flush()
+    const data = await this.executor.exportData()
+    const previous = this.executor
+    const previousModules = this.modules
+    this.modules = modules
+    const next = this.createExecutor({ ...this.options, schema: functions.schema })
+    try {
+      next.importData(data)
+    }
+    catch (e) {
+      next.close()
+      this.modules = previousModules
+      throw e
+    }
+    next.url = previous.url
+    next.ts = previous.ts
+    next.identity = previous.identity
+    next.defaultLatency = previous.defaultLatency
+    previous.latencies.forEach((ms, fn) => next.latencies.set(fn, ms))
+    previous.failures.forEach((errors, fn) => next.failures.set(fn, errors))
+    this.executor = next
+    previous.close()
+    this.providers = authProviders(modules)
+    this.stopCrons?.()
+    this.stopCrons = undefined
+    this.crons = undefined
+    this.scheduleCrons()
+    this.sessions.invalidate()
   }
 
   /** Closes every connection for good, stops crons and stops answering `fetch`. */

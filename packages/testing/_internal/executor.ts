@@ -7,7 +7,7 @@ import type { FunctionKind } from './functions'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
-import { convexToJson } from 'convex/values'
+import { convexToJson, jsonToConvex } from 'convex/values'
 import { DeploymentError, publicFunctions } from './functions'
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
@@ -260,6 +260,67 @@ export interface ExecutorOptions {
 let backends = 0
 
 /**
+ * A backend's data as plain JSON: each component's documents (system fields and all, values as
+ * `convexToJson` writes them), its stored files and its id counter. What `backend.exportData()`
+ * gives and `importData()` takes; the local backend (`vueuse-convex dev`) keeps one on disk.
+ */
+export interface BackendData {
+  format: 'vueuse-convex-data/1'
+  /** By component path (`''`: the app itself). */
+  components: Record<string, {
+    documents: JSONValue[]
+    /** Stored files by storage id: content type and bytes (base64). */
+    files: Record<string, { type: string, base64: string }>
+    nextDocId: number
+    lastCreationTime: number
+  }>
+}
+
+/** What convex-test keeps per component (its `DatabaseFake`): read and written as a whole. */
+interface Database {
+  _documents: Record<string, Record<string, unknown>>
+  _storage: Record<string, Blob>
+  _nextDocId: number
+  _lastCreationTime: number
+  _validate: (table: string, document: Record<string, unknown>) => void
+}
+
+/**
+ * The per-instance state convex-test runs functions in (its components and their databases),
+ * taken from the context it enters on every call: convex-test has no accessor for it.
+ */
+function worldOf(t: ReturnType<typeof convexTest>): { components: Record<string, { db: Database }> } | undefined {
+  const proto = AsyncLocalStorage.prototype as any
+  const run = proto.run
+  let world: any
+  proto.run = function (this: unknown, store: any, ...rest: unknown[]) {
+    if (!world && store?.components && store?.transactionManager)
+      world = store
+    return run.call(this, store, ...rest)
+  }
+  try {
+    void (t as any).finishInProgressScheduledFunctions()
+  }
+  finally {
+    proto.run = run
+  }
+  return world
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let text = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(text)
+}
+
+function fromBase64(base64: string): Uint8Array {
+  const text = atob(base64)
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
+  return bytes
+}
+
+/**
  * Runs the app's functions with convex-test for one backend: only public functions for
  * clients, with injected latency and failures, as the caller's identity.
  */
@@ -281,6 +342,7 @@ export class Executor {
   private readonly lock: Lock
   private readonly isPublic: ReturnType<typeof publicFunctions>
   private readonly onWrite: (tables: WriteSet) => void
+  private readonly world: ReturnType<typeof worldOf>
   closed = false
 
   constructor(options: ExecutorOptions) {
@@ -306,7 +368,69 @@ export class Executor {
     this.defaultLatency = options.latency ?? 0
     this.lock = new Lock(options.serialize ?? !isNode)
     this.onWrite = options.onWrite
+    this.world = worldOf(this.t)
     installSyscallHook()
+  }
+
+  private databases(): Record<string, Database> {
+    if (!this.world)
+      throw new Error('[vueuse-convex] This version of convex-test keeps its data where the in-memory backend cannot read it: install the convex-test version @vueuse-convex/testing pins.')
+    return Object.fromEntries(Object.entries(this.world.components).map(([path, { db }]) => [path, db]))
+  }
+
+  /** Every committed document and file of every component, as JSON. */
+  async exportData(): Promise<BackendData> {
+    const components: BackendData['components'] = {}
+    for (const [path, db] of Object.entries(this.databases())) {
+      const files: Record<string, { type: string, base64: string }> = {}
+      for (const [id, blob] of Object.entries(db._storage))
+        files[id] = { type: blob.type, base64: toBase64(new Uint8Array(await blob.arrayBuffer())) }
+      components[path] = {
+        documents: Object.values(db._documents).map(document => convexToJson(document as Value)),
+        files,
+        nextDocId: db._nextDocId,
+        lastCreationTime: db._lastCreationTime,
+      }
+    }
+    return { format: 'vueuse-convex-data/1', components }
+  }
+
+  /**
+   * Replaces the data of every component `data` names with it, each document checked against
+   * the schema as a deployment checks existing data on a push; nothing changes when one fails.
+   */
+  importData(data: BackendData): void {
+    if (data?.format !== 'vueuse-convex-data/1' || typeof data.components !== 'object')
+      throw new TypeError('[vueuse-convex] importData(): not data that exportData() wrote (its format is "vueuse-convex-data/1").')
+    const databases = this.databases()
+    const next = new Map<Database, Record<string, Record<string, unknown>>>()
+    for (const [path, component] of Object.entries(data.components)) {
+      const db = databases[path]
+      if (!db)
+        throw new Error(`[vueuse-convex] importData(): the data has a component ${JSON.stringify(path)} that this backend does not register (pass it in components).`)
+      const documents: Record<string, Record<string, unknown>> = {}
+      for (const json of component.documents) {
+        const document = jsonToConvex(json) as Record<string, unknown>
+        const { _id, _creationTime, ...fields } = document
+        const table = tableOfId(_id)
+        try {
+          db._validate(table, fields)
+        }
+        catch (e) {
+          throw new Error(`[vueuse-convex] The schema does not accept the existing document ${String(_id)} of table "${table}": ${(e as Error).message.split('\n')[0]} Change the schema (or migrate the data) so that it does, as a deployment requires.`, { cause: e })
+        }
+        documents[_id as string] = document
+      }
+      next.set(db, documents)
+    }
+    for (const [path, component] of Object.entries(data.components)) {
+      const db = databases[path]
+      db._documents = next.get(db)!
+      db._storage = Object.fromEntries(Object.entries(component.files).map(([id, file]) => [id, new Blob([fromBase64(file.base64)], { type: file.type })]))
+      db._nextDocId = component.nextDocId
+      db._lastCreationTime = component.lastCreationTime
+    }
+    this.wrote(new Set(['*']))
   }
 
   /**

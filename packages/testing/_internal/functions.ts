@@ -23,6 +23,20 @@ function kindOf(fn: RegisteredFunction | undefined): FunctionKind | null {
   return fn.isQuery ? 'query' : fn.isMutation ? 'mutation' : fn.isAction ? 'action' : null
 }
 
+/**
+ * The app's function modules from `import.meta.glob(...)`, checked: a folder of type
+ * declarations (`*.d.ts`, which `_generated/` has beside its `.js`) holds no code, so they are
+ * left out wherever a glob matched them.
+ */
+export function functionModules(caller: string, modules: Record<string, () => Promise<any>>): Record<string, () => Promise<any>> {
+  if (!modules || typeof modules !== 'object')
+    throw new TypeError(`[vueuse-convex] ${caller}(): pass { modules: import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts']) } (convex/_generated included).`)
+  const code = Object.fromEntries(Object.entries(modules).filter(([path]) => !/\.d\.[cm]?ts$/.test(path)))
+  if (!Object.keys(code).some(path => /(^|\/)_generated\//.test(path)))
+    throw new TypeError(`[vueuse-convex] ${caller}(): modules has no convex/_generated/ file, so your functions cannot be found. Generate it (npx vueuse-convex codegen) and glob it too: import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts']).`)
+  return code
+}
+
 /** The folder of the app's functions among `modules` keys: where `_generated/` is. */
 export function convexRoot(modules: Record<string, unknown>): string {
   const generated = Object.keys(modules).find(path => path.includes('_generated'))
