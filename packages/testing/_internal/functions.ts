@@ -32,7 +32,7 @@ export function functionModules(caller: string, modules: Record<string, () => Pr
   if (!modules || typeof modules !== 'object')
     throw new TypeError(`[vueuse-convex] ${caller}(): pass { modules: import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts']) } (convex/_generated included).`)
   const code = Object.fromEntries(Object.entries(modules).filter(([path]) => !/\.d\.[cm]?ts$/.test(path)))
-  if (!Object.keys(code).some(path => /(^|\/)_generated\//.test(path)))
+  if (!Object.keys(code).some(path => /(?:^|\/)_generated\//.test(path)))
     throw new TypeError(`[vueuse-convex] ${caller}(): modules has no convex/_generated/ file, so your functions cannot be found. Generate it (npx vueuse-convex codegen) and glob it too: import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts']).`)
   return code
 }
