@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['index.ts', 'vite.ts', 'async-local-storage.ts', 'node.ts', 'codegen.ts', 'codegen-cli.ts'],
+  entry: ['index.ts', 'vite.ts', 'async-local-storage.ts', 'node.ts', 'codegen.ts', 'codegen-cli.ts', 'dev.ts', 'cli-bin.ts'],
   format: 'esm',
   dts: true,
   clean: true,

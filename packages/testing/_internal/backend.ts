@@ -55,6 +55,8 @@ export interface TestBackendOptions {
   serialize?: boolean
   /** Run the jobs of `convex/crons.ts` on their schedules. @default true */
   crons?: boolean
+  /** Called after every write (a function's, `run`'s, an import's): e.g. to save the data. @default undefined */
+  onWrite?: () => void
 }
 
 /**
@@ -119,7 +121,14 @@ export class TestBackend implements SocketHost {
   }
 
   private createExecutor(options: TestBackendOptions): Executor {
-    return new Executor({ ...options, modules: this.modules, onWrite: tables => this.sessions.invalidate(tables) })
+    return new Executor({
+      ...options,
+      modules: this.modules,
+      onWrite: (tables) => {
+        this.sessions.invalidate(tables)
+        this.options.onWrite?.()
+      },
+    })
   }
 
   private scheduleCrons() {

@@ -76,7 +76,7 @@ describe('deploy', () => {
   const shouting = {
     ...modules,
     './convex/notes.ts': async () => ({
-      ...(await modules['./convex/notes.ts']()),
+      ...(await modules['./convex/notes.ts']() as object),
       list: queryGeneric({ args: {}, handler: async ctx => (await ctx.db.query('notes').collect()).map(n => ({ ...n, body: n.body.toUpperCase() })) }),
     }),
   }

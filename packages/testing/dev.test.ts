@@ -1,0 +1,153 @@
+// @vitest-environment node
+// `npx vueuse-convex dev`: an app's own convex/ (TypeScript) served on loopback, deployed again on
+// every save, its data kept across restarts, and a broken file reported in words.
+import type { DevBackend, DevBackendOptions } from './dev'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { ConvexClient, ConvexHttpClient } from 'convex/browser'
+import { anyApi } from 'convex/server'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseDevArgs } from './cli'
+import { startDevBackend } from './dev'
+
+const root = resolve(import.meta.dirname, '../..')
+const fixture = resolve(import.meta.dirname, 'test/app/convex')
+const api = anyApi as any
+
+let work: string | undefined
+const running: DevBackend[] = []
+const clients: ConvexClient[] = []
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map(c => c.close()))
+  await Promise.all(running.splice(0).map(d => d.close()))
+  if (work)
+    rmSync(work, { recursive: true, force: true })
+  work = undefined
+})
+
+/** A project with a copy of the test app's convex/ (no _generated: the command writes it), inside the repository for node_modules. */
+function project(): string {
+  work = mkdtempSync(join(root, 'node_modules', '.dev-test-'))
+  cpSync(fixture, join(work, 'convex'), { recursive: true, filter: path => !path.includes('_generated') })
+  return work
+}
+
+async function start(options: DevBackendOptions = {}) {
+  const lines: Array<{ line: string, level: string }> = []
+  const dev = await startDevBackend({ cwd: work, port: 0, sitePort: 0, log: (line, level) => lines.push({ line, level }), ...options })
+  running.push(dev)
+  return { dev, lines }
+}
+
+function client(url: string) {
+  const c = new ConvexClient(url, { skipConvexDeploymentUrlCheck: true, unsavedChangesWarning: false, logger: false })
+  clients.push(c)
+  return c
+}
+
+function nextValue<T>(c: ConvexClient, query: any, accept: (v: T) => boolean): Promise<T> {
+  return new Promise((resolve) => {
+    const stop = c.onUpdate(query, {}, (v: T) => {
+      if (accept(v)) {
+        queueMicrotask(() => stop())
+        resolve(v)
+      }
+    })
+  })
+}
+
+describe('vueuse-convex dev', () => {
+  it('generates _generated/ and serves the app\'s functions: live queries, the HTTP API and http.ts', async () => {
+    project()
+    const { dev, lines } = await start()
+    expect(existsSync(join(work!, 'convex/_generated/api.d.ts'))).toBe(true)
+    expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(lines[0].line).toContain(`VITE_CONVEX_URL=${dev.url}`)
+    expect(lines[0].line).toContain('for development only')
+    const c = client(dev.url!)
+    const seen = nextValue<any[]>(c, api.notes.list, notes => notes.length === 1)
+    await new ConvexHttpClient(dev.url!, { skipConvexDeploymentUrlCheck: true }).mutation(api.notes.add, { body: 'over http' })
+    expect((await seen)[0].body).toBe('over http')
+    expect(await (await fetch(`${dev.siteUrl}/notes`)).json()).toEqual(['over http'])
+  }, 60_000)
+
+  it('deploys again when a file changes: connected clients see the new code, new modules are callable', async () => {
+    project()
+    const { dev } = await start()
+    const c = client(dev.url!)
+    await c.mutation(api.notes.add, { body: 'quiet' })
+    await nextValue<any[]>(c, api.notes.list, notes => notes.length === 1)
+    const connections = dev.backend!.stats.connectionsOpened
+    const notes = join(work!, 'convex/notes.ts')
+    const deployed = dev.nextDeploy()
+    writeFileSync(notes, readFileSync(notes, 'utf8').replace('handler: ctx => ctx.db.query(\'notes\').collect(),', 'handler: async ctx => (await ctx.db.query(\'notes\').collect()).map(n => ({ ...n, body: n.body.toUpperCase() })),'))
+    expect(await deployed).toBe('deployed')
+    expect((await nextValue<any[]>(c, api.notes.list, n => n[0]?.body === 'QUIET'))[0].body).toBe('QUIET')
+    expect(dev.backend!.stats.connectionsOpened).toBe(connections)
+
+    const added = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/greetings.ts'), `import { query } from './_generated/server'\nexport const hello = query({ args: {}, handler: () => 'hello' })\n`)
+    expect(await added).toBe('deployed')
+    expect(readFileSync(join(work!, 'convex/_generated/api.d.ts'), 'utf8')).toContain('greetings')
+    expect(await c.query(api.greetings.hello, {})).toBe('hello')
+  }, 60_000)
+
+  it('keeps the data across a restart, ids and files included', async () => {
+    project()
+    const first = await start()
+    const c = client(first.dev.url!)
+    const id = await c.mutation(api.notes.add, { body: 'survives' })
+    const upload = await fetch(`${first.dev.siteUrl}/upload?name=a.txt`, { method: 'POST', body: 'file body' })
+    expect(upload.status).toBe(200)
+    await first.dev.close()
+    running.splice(0)
+    expect(existsSync(join(work!, '.vueuse-convex/data.json'))).toBe(true)
+
+    const second = await start()
+    const again = client(second.dev.url!)
+    expect((await again.query(api.notes.list, {})).map((n: any) => [n._id, n.body])).toEqual([[id, 'survives']])
+    const [file] = await again.query(api.files.list, {})
+    expect(await (await fetch(file.url)).text()).toBe('file body')
+  }, 60_000)
+
+  it('reports a broken file with its place, keeps the previous functions serving, and recovers on the fix', async () => {
+    project()
+    const { dev, lines } = await start()
+    const c = client(dev.url!)
+    const notes = join(work!, 'convex/notes.ts')
+    const good = readFileSync(notes, 'utf8')
+    const failed = dev.nextDeploy()
+    writeFileSync(notes, `${good}\nexport const broken = query({ args: {}, handler: () => { return ( })\n`)
+    expect(await failed).toBe('failed')
+    const error = lines.find(l => l.level === 'error')!.line
+    expect(error).toMatch(/convex[/\\]notes\.ts:\d+:\d+: /)
+    expect(error).toContain('The previous functions keep serving. Fix it and save')
+    expect(await c.mutation(api.notes.add, { body: 'still here' })).toBeTruthy()
+
+    const fixed = dev.nextDeploy()
+    writeFileSync(notes, good)
+    expect(await fixed).toBe('deployed')
+    expect((await c.query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['still here'])
+  }, 60_000)
+
+  it('reports a module that throws when loaded, and waits for a fix before it serves', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/explodes.ts'), `throw new Error('missing API key')\n`)
+    const { dev, lines } = await start()
+    expect(dev.url).toBeUndefined()
+    expect(lines.find(l => l.level === 'error')!.line).toMatch(/convex[/\\]explodes\.ts failed when loaded: Error: missing API key/)
+    const deployed = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/explodes.ts'), `export {}\n`)
+    expect(await deployed).toBe('deployed')
+    expect(dev.url).toMatch(/^http:/)
+  }, 60_000)
+
+  it('says what to do for a missing folder and for bad arguments', async () => {
+    project()
+    await expect(startDevBackend({ cwd: work, convexDir: 'nope', port: 0, sitePort: 0 })).rejects.toThrow(/No Convex functions folder at .*nope: create it/)
+    expect(parseDevArgs(['--port', 'abc'])).toBe('--port takes a port from 0 to 65535, not "abc".')
+    expect(parseDevArgs(['--host'])).toBe('--host needs a value.')
+    expect(parseDevArgs(['a', 'b'])).toBe('Unknown argument "b".')
+    expect(parseDevArgs(['src/convex', '--port', '4000', '--no-data'])).toEqual({ convexDir: 'src/convex', port: 4000, dataFile: false })
+  })
+})
