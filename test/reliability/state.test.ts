@@ -105,7 +105,7 @@ describe('state that cannot lie', () => {
     const { result } = useSetup(use, [convex])
     const error = await result.execute({ value: nested(10_000) }).catch((e: Error) => e) as Error
     expect(error).toBeInstanceOf(TypeError)
-    expect(error.message).toMatch(new RegExp(`${name}\\(\\): the arguments of ".*" are nested more than 16 levels deep .*Convex allows 16 levels`))
+    expect(error.message).toMatch(new RegExp(`${name}\\(\\): the arguments of ".*" are nested more deeply than a deployment accepts .*Convex values may nest 64 levels`))
     expect(result.status.value).toBe('error')
     expect(result.error.value).toBe(error)
   })
@@ -113,14 +113,25 @@ describe('state that cannot lie', () => {
   it('3. useConvexQuery reports arguments nested too deeply without subscribing', async () => {
     const { result } = useSetup(() => useConvexQuery(api.counter.get, { name: nested(10_000) } as any), [convex])
     expect(result.status.value).toBe('error')
-    expect(result.error.value?.message).toMatch(/nested more than 16 levels deep/)
+    expect(result.error.value?.message).toMatch(/nested more deeply than a deployment accepts/)
     await convex.flush()
     expect(convex.backend.subscriptionCount).toBe(0)
   })
 
-  it('3. nesting up to the limit is sent', async () => {
+  it('3. nesting a deployment accepts is sent: 17, 60 and 62 levels under the arguments (64 counting the arguments and their list)', async () => {
     const { result } = useSetup(() => useConvexAction(api.reliability.roundTrip), [convex])
-    await expect(result.execute({ value: nested(15) })).resolves.toEqual(nested(15))
+    for (const levels of [17, 60, 62])
+      await expect(result.execute({ value: nested(levels) })).resolves.toEqual(nested(levels))
+    // One level more is what a deployment refuses (TooNestedError): refused before it is sent.
+    const error = await result.execute({ value: nested(63) }).catch((e: Error) => e) as Error
+    expect(error.message).toMatch(/nested more deeply than a deployment accepts .*the arguments object may hold 62 levels/)
+  })
+
+  it('3. the in-memory backend refuses what a deployment refuses, from a client that does not check', async () => {
+    const deep = nested(63)
+    const error = await convex.client.action(api.reliability.roundTrip, { value: deep }).catch((e: Error) => e) as Error
+    expect(error.message).toMatch(/TooNestedError: Value is too nested \(nested 65 levels deep > maximum nesting 64\)/)
+    await expect(convex.client.action(api.reliability.roundTrip, { value: nested(62) })).resolves.toEqual(nested(62))
   })
 
   it('4. execute(null) says what to pass', async () => {

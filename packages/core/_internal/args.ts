@@ -13,8 +13,15 @@ export type MaybeRefDeep<T> = T extends (...args: any[]) => any
 /** A function's arguments object whose values, at any depth, may be refs (unwrapped when sent). */
 export type ArgsWithRefs<Args> = { [K in keyof Args]: MaybeRefDeep<Args[K]> }
 
-/** How deeply Convex values may nest (objects and arrays inside the arguments object). */
-export const MAX_NESTING = 16
+/**
+ * How deeply a Convex value may nest: a deployment refuses more (`MAX_NESTING` of Convex's value
+ * encoding; a primitive is 0, an array or object 1 more than its deepest child). Arguments
+ * travel as a list of one arguments object, which is one level of it. (16 is the limit of a
+ * stored document, which the server checks when a document is stored.)
+ */
+export const MAX_NESTING = 64
+/** The nesting of the arguments object: it travels inside the list `[args]`. */
+const ARGS_DEPTH = 2
 
 // Development-only code is written `process.env.NODE_ENV !== 'production'` at each place, the
 // convention of Vue and Pinia Colada: the app's bundler replaces that exact expression, and its
@@ -51,8 +58,15 @@ export function describe(value: unknown): string {
     return String(value)
   if (Array.isArray(value))
     return 'an array'
-  if (typeof value === 'object')
-    return `an instance of ${value.constructor?.name ?? 'a class'}`
+  if (typeof value === 'object') {
+    // A proxy (the generated `api` is one) answers any property, so read it with care.
+    let name: unknown
+    try {
+      name = (value as object).constructor?.name
+    }
+    catch {}
+    return typeof name === 'string' ? `an instance of ${name}` : 'an object'
+  }
   if (typeof value === 'string')
     return `the string ${JSON.stringify(value.slice(0, 40))}`
   return `a ${typeof value} (${String(value).slice(0, 40)})`
@@ -79,7 +93,7 @@ function explain(caller: string, name: string, value: unknown, depth: number, pa
   if (ancestors.includes(plain))
     throw fail(`contain a circular reference at ${path}; Convex values must be trees (no object may contain itself).`)
   if (depth > MAX_NESTING)
-    throw fail(`are nested more than ${MAX_NESTING} levels deep (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}); Convex allows ${MAX_NESTING} levels of nested objects and arrays. Flatten them, or send the deep part as a string (JSON.stringify).`)
+    throw fail(`are nested more deeply than a deployment accepts (at ${path.slice(0, 120)}${path.length > 120 ? '…' : ''}): Convex values may nest ${MAX_NESTING} levels of objects and arrays, counting the list the arguments travel in, so the arguments object may hold ${MAX_NESTING - ARGS_DEPTH} levels. Flatten them, or send the deep part as a string (JSON.stringify).`)
   ancestors.push(plain)
   if (isArray)
     plain.forEach((child, i) => explain(caller, name, child, depth + 1, `${path}[${i}]`, ancestors))
@@ -145,8 +159,8 @@ export function normalizeArgs(caller: string, name: string, input: unknown, call
     throw usageError(4, caller, process.env.NODE_ENV !== 'production' && `the arguments of "${name}" must be a plain object such as { id } (or nothing), but got ${describe(args)}.`)
   }
   if (process.env.NODE_ENV !== 'production')
-    explain(caller, name, args, 1, '', [])
-  return unwrap(caller, args, 1) as Record<string, unknown>
+    explain(caller, name, args, ARGS_DEPTH, '', [])
+  return unwrap(caller, args, ARGS_DEPTH) as Record<string, unknown>
 }
 
 /** `value` as an `Error`: a rejection with a string, `undefined` or anything else is wrapped. */

@@ -5,6 +5,7 @@ import { convexToJson } from 'convex/values'
 import { hasInjectionContext, inject, isRef } from 'vue'
 import { ConvexClientKey } from '../useConvexClient/key'
 import { describe, normalizeArgs, toError, usageError } from './args'
+import { activeApp } from './cache'
 
 export { normalizeArgs, toError, usageError } from './args'
 
@@ -15,7 +16,11 @@ export { normalizeArgs, toError, usageError } from './args'
 export function resolveClient(caller: string, explicit?: ConvexClientLike | null): ConvexClientLike {
   if (explicit)
     return explicit
-  const injected = hasInjectionContext() ? inject(ConvexClientKey, null) : null
+  if (!hasInjectionContext()) {
+    throw usageError(1, caller, process.env.NODE_ENV !== 'production' && `was called outside setup() (in an event handler, a timer or after an await), where Vue cannot give it the app's Convex client. `
+      + `Call ${caller}() in <script setup> or setup() and use what it returns in the handler, or pass { client } in the options.${activeApp.current ? '' : ' (If the app has no client yet, install the plugin: app.use(createConvexVue({ url })).)'}`)
+  }
+  const injected = inject(ConvexClientKey, null)
   if (injected)
     return injected
   throw usageError(
@@ -50,7 +55,14 @@ export function functionName(
     try {
       return getFunctionName(reference)
     }
-    catch {}
+    catch (e) {
+      // `api.messages` is a module of the generated API, not one of its functions.
+      const module = process.env.NODE_ENV !== 'production' && /Found: `(api|internal)\.([^`]+)`/.exec((e as Error)?.message)
+      if (module) {
+        throw usageError(2, caller, `expected a Convex function reference such as ${example}, but got \`${module[1]}.${module[2]}\`, a module of your API (the file convex/${module[2].replaceAll('.', '/')}.ts), not one of its functions. `
+          + `Name the function it exports: \`${module[1]}.${module[2]}.<name>\`.`)
+      }
+    }
   }
   throw usageError(
     2,

@@ -242,7 +242,7 @@ describe('useConvexAction (client and references)', () => {
   it('throws a clear error when no client was provided', () => {
     const scope = effectScope()
     expect(() => scope.run(() => useConvexAction(generate))).toThrowError(
-      /useConvexAction\(\): no Convex client found.*createConvexVue.*provideConvexClient/,
+      /useConvexAction\(\): was called outside setup\(\).*pass \{ client \}/,
     )
     scope.stop()
   })

@@ -38,14 +38,39 @@ describe('createConvexVue', () => {
 })
 
 describe('useConvexClient', () => {
+  it('says to call it in setup(), not to install the plugin, when it is called in an event handler of an app that has it', () => {
+    const client = new ConvexClient('https://example.convex.cloud', { webSocketConstructor: class {} as any, unsavedChangesWarning: false })
+    let error: Error | undefined
+    const app = createApp(defineComponent({
+      setup: () => () => h('button', { onClick: () => {
+        try {
+          useConvexClient()
+        }
+        catch (e) {
+          error = e as Error
+        }
+      } }),
+    }))
+    app.use(createConvexVue({ client }))
+    const root = document.createElement('div')
+    app.mount(root)
+    root.querySelector('button')!.click()
+    expect(error?.message).toMatch(/useConvexClient\(\): was called outside setup\(\) \(in an event handler.*Call useConvexClient\(\) in <script setup> or setup\(\) and use what it returns in the handler/)
+    expect(error?.message).not.toMatch(/install the plugin/i)
+    app.unmount()
+    void client.close()
+  })
+
   it('throws an error that names the plugin and provideConvexClient when there is no client', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error too
-    expect(() => useSetup(() => useConvexClient())).toThrowError(/useConvexClient\(\): no Convex client found.*app\.use\(createConvexVue\(\{ url \}\)\).*provideConvexClient/)
     const scope = effectScope()
-    expect(() => scope.run(() => useConvexClient())).toThrowError(/no Convex client found/)
+    expect(() => scope.run(() => useConvexClient())).toThrowError(/useConvexClient\(\): was called outside setup\(\).*pass \{ client \}/)
     scope.stop()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {}) // Vue reports the setup error too
+    // Last: a setup that throws leaves Vue's current instance set in this test file.
+    expect(() => useSetup(() => useConvexClient())).toThrowError(/useConvexClient\(\): no Convex client found.*app\.use\(createConvexVue\(\{ url \}\)\).*provideConvexClient/)
     warn.mockRestore()
   })
+
 
   it('returns the client provided by provideConvexClient to descendants, over the app one', () => {
     const appClient = { action: vi.fn() }

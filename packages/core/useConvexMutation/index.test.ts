@@ -1,4 +1,6 @@
+import { anyApi } from 'convex/server'
 import { describe, expect, it, vi } from 'vitest'
+import { effectScope } from 'vue'
 import { useConvexMutation } from '.'
 import { api } from '../../../docs/backend'
 import { controlledClient, useSetup, useTestConvex, withClient } from '../_test'
@@ -73,5 +75,15 @@ describe('useConvexMutation', () => {
 
   it('rejects a client without mutation()', () => {
     expect(() => useConvexMutation(api.messages.send, { client: {} })).toThrowError(/useConvexMutation\(\): the client has no mutation\(\) method/)
+  })
+})
+
+describe('useConvexMutation (a module instead of a function)', () => {
+  it('names the module and says to name one of its functions', () => {
+    const scope = effectScope()
+    expect(() => scope.run(() => useConvexMutation(anyApi.messages as any, { client: { mutation: async () => null } as any }))).toThrowError(
+      /useConvexMutation\(\): expected a Convex function reference such as .*, but got `api\.messages`, a module of your API \(the file convex\/messages\.ts\), not one of its functions\. Name the function it exports: `api\.messages\.<name>`/,
+    )
+    scope.stop()
   })
 })

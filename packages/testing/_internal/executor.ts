@@ -39,12 +39,41 @@ export interface Failure { message: string, errorData?: JSONValue }
 /** Convex's limit on the size of a function's arguments. */
 export const MAX_ARGS_BYTES = 16 * 1024 * 1024
 
-/** The refusal of arguments over {@link MAX_ARGS_BYTES} (as received JSON), or `undefined`. */
+/** Convex's limit on how deeply a value nests (an array or object: 1 + its deepest child). */
+export const MAX_NESTING = 64
+
+/**
+ * How deeply a value (as `convexToJson` writes it) nests, as Convex counts: `{ $integer }`,
+ * `{ $bytes }` and `{ $float }` are encoded primitives. Walked without recursion.
+ */
+function nestingOf(json: unknown): number {
+  let deepest = 0
+  const stack: Array<[unknown, number]> = [[json, 0]]
+  while (stack.length) {
+    const [value, above] = stack.pop()!
+    if (typeof value !== 'object' || value === null)
+      continue
+    const keys = Array.isArray(value) ? null : Object.keys(value)
+    if (keys?.length === 1 && ['$integer', '$bytes', '$float'].includes(keys[0]))
+      continue
+    deepest = Math.max(deepest, above + 1)
+    for (const child of Object.values(value)) stack.push([child, above + 1])
+  }
+  return deepest
+}
+
+/**
+ * A deployment's refusal of arguments (as received JSON) over {@link MAX_ARGS_BYTES}, or nested
+ * deeper than {@link MAX_NESTING} counting the list they travel in; else `undefined`.
+ */
 export function oversized(udfPath: string, json: unknown): DeploymentError | undefined {
   const size = JSON.stringify(json ?? {}).length
-  return size > MAX_ARGS_BYTES
-    ? new DeploymentError(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`)
-    : undefined
+  if (size > MAX_ARGS_BYTES)
+    return new DeploymentError(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`)
+  const nesting = 1 + nestingOf(json ?? {})
+  if (nesting > MAX_NESTING)
+    return new DeploymentError(`TooNestedError: Value is too nested (nested ${nesting} levels deep > maximum nesting ${MAX_NESTING})`)
+  return undefined
 }
 
 /** `"module:function"`, with `.js` and a missing export name normalized as Convex does. */
