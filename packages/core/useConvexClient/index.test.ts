@@ -71,7 +71,6 @@ describe('useConvexClient', () => {
     warn.mockRestore()
   })
 
-
   it('returns the client provided by provideConvexClient to descendants, over the app one', () => {
     const appClient = { action: vi.fn() }
     const localClient = { action: vi.fn() }
