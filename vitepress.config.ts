@@ -23,7 +23,7 @@ export default defineConfig({
   title: 'vueuse-convex',
   description: 'Vue composables for Convex, in the style of VueUse',
   srcDir: '.',
-  srcExclude: ['README.md', '**/node_modules/**', 'bench/**', 'test/**', 'docs/convex/**', '.ci/**'],
+  srcExclude: ['README.md', 'packages/**/README.md', '**/node_modules/**', 'bench/**', 'test/**', 'docs/convex/**', '.ci/**'],
   rewrites(id) {
     // packages/core/useConvexAction/index.md -> core/useConvexAction.md; docs/guide/x.md -> guide/x.md
     const fn = /^packages\/([^/]+)\/([^/]+)\/index\.md$/.exec(id)
@@ -47,6 +47,7 @@ export default defineConfig({
         text: 'Guide',
         items: [
           { text: 'Getting started', link: '/guide/' },
+          { text: 'The local backend', link: '/guide/local-backend' },
           { text: 'Error handling', link: '/guide/error-handling' },
           { text: 'TypeScript', link: '/guide/typescript' },
           { text: 'Nuxt', link: '/guide/nuxt' },

@@ -3,4 +3,4 @@ export { api, internal } from './convex/_generated/api'
 export { default as schema } from './convex/schema'
 
 /** Every module of ./convex, as convex-test expects them (including _generated). */
-export const modules = import.meta.glob(['./convex/**/*.*s', '!./convex/**/*.d.ts'])
+export const modules = import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts'])

@@ -7,8 +7,8 @@
  *   globals in `scripts/examples.d.ts` stand for what every example assumes (the packages'
  *   exports, Vue's API, `api`, and the app's own helpers such as `router`).
  * - Any import of `…/convex/<file>` (`../convex`, `~~/convex`, `./convex`) means the docs'
- *   backend; a block starting with `// convex/<file>.ts` is a backend file (its `./` imports
- *   resolve in `docs/convex`).
+ *   backend; a block starting with `// convex/<file>.ts`, or titled ` ```ts [convex/<file>.ts] `,
+ *   is a backend file (its `./` imports resolve in `docs/convex`).
  * - A line marked `// ✗` must fail to compile (the examples that show a type error).
  * - A fence written ` ```ts no-check ` is skipped (signatures and fragments of other tools).
  */
@@ -27,6 +27,8 @@ export interface Example {
   line: number
   lang: 'ts' | 'vue'
   code: string
+  /** The file the block is, from a VitePress title (` ```ts [convex/messages.ts] `). */
+  title?: string
 }
 
 /** Every ```ts / ```vue block of the given Markdown files, minus the ones fenced `no-check`. */
@@ -41,8 +43,9 @@ export function extractExamples(files: string[], base = root): Example[] {
       const end = lines.indexOf('```', i + 1)
       if (end < 0)
         throw new Error(`${file}:${i + 1}: a code block is never closed`)
+      const title = /\[([^\]]+)\]/.exec(fence[2] ?? '')?.[1]
       if (!fence[2]?.split(/\s+/).includes('no-check'))
-        out.push({ file, line: i + 2, lang: fence[1] as 'ts' | 'vue', code: lines.slice(i + 1, end).join('\n') })
+        out.push({ file, line: i + 2, lang: fence[1] as 'ts' | 'vue', code: lines.slice(i + 1, end).join('\n'), title })
       i = end
     }
   }
@@ -53,7 +56,7 @@ const backend = join(root, 'docs/convex')
 
 /** The block as a file of the scratch project: imports of the app's convex/ folder point at the docs' backend. */
 function toSource(example: Example): string {
-  const backendFile = /^\/\/ convex\/\S+\.ts/.test(example.code)
+  const backendFile = /^\/\/ convex\/\S+\.ts/.test(example.code) || !!example.title?.startsWith('convex/')
   let code = example.code.replace(/(['"])(?:\.{1,2}\/|~~\/|~\/|@\/)+convex\/([^'"]+)\1/g, (_, q, rest) => `${q}${backend}/${rest}${q}`)
   if (backendFile)
     code = code.replace(/(['"])\.\/([^'"]+)\1/g, (_, q, rest) => `${q}${backend}/${rest}${q}`)
@@ -123,7 +126,7 @@ export function checkExamples(examples: Example[], scratch = join(root, 'node_mo
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
-  const files = projectFiles().filter(f => f.endsWith('.md') && !f.endsWith('CHANGELOG.md') && !f.includes('/_template/') && !f.startsWith('test/fixtures/'))
+  const files = projectFiles().filter(f => f.endsWith('.md') && !f.endsWith('CHANGELOG.md') && !f.includes('/_template/') && !f.startsWith('test/fixtures/') && !/^packages\/[^/]+\/[^/]+\/README\.md$/.test(f))
   const examples = extractExamples(files)
   const problems = checkExamples(examples)
   for (const p of problems)

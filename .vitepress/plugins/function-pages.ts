@@ -4,8 +4,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
-import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
 import ts from 'typescript'
 import { repositoryUrl } from '../../scripts/packages'
 
@@ -17,19 +15,14 @@ function sourceLink(path: string, label: string): string {
   return `<a href="${REPO}/${path}" target="_blank" rel="noreferrer">${label}</a>`
 }
 
-/** Minified + gzipped bytes the function's module adds next to vue, convex and @vueuse. */
-async function gzipSize(entry: string): Promise<number> {
-  const result = await build({
-    stdin: { contents: `export * from ${JSON.stringify(entry)}`, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    write: false,
-    platform: 'neutral',
-    external: ['vue', '@vueuse/*', 'convex', 'convex/*', 'convex-test', 'node:*'],
-    logLevel: 'silent',
-  })
-  return gzipSync(result.outputFiles[0].contents).length
+/**
+ * The production sizes `npm run bench` measured and committed (bench/results.json, which
+ * `npm run check:size` keeps within 5% of the code): the one figure the docs show, here and on
+ * the Performance page.
+ */
+function committedSize(name: string): number | undefined {
+  const results = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8'))
+  return results.size?.[name]?.gzip
 }
 
 function declarations(file: string): string {
@@ -39,8 +32,6 @@ function declarations(file: string): string {
   })
   return outputText.split('\n').filter(line => !/^(?:import|export \{)/.test(line)).join('\n').trim()
 }
-
-const cache = new Map<string, number>()
 
 let program: ts.Program | undefined
 /** One TypeScript program over every function's code, made on first use. */
@@ -113,7 +104,7 @@ export function functionPages() {
   return {
     name: 'vueuse-convex:function-pages',
     enforce: 'pre' as const,
-    async transform(code: string, id: string) {
+    transform(code: string, id: string) {
       const match = /packages\/([^/]+)\/([^/]+)\/index\.md$/.exec(id.replace(/\\/g, '/'))
       if (!match)
         return null
@@ -121,20 +112,16 @@ export function functionPages() {
       const dir = dirname(id)
       const rel = relative(root, dir).replace(/\\/g, '/')
       const category = /^category:[ \t]*(\S.*)$/m.exec(code)?.[1] ?? ''
-      let size = cache.get(dir)
-      if (size === undefined) {
-        size = await gzipSize(`./${rel}/index.ts`)
-        cache.set(dir, size)
-      }
+      const size = committedSize(name)
       const hasDemo = existsSync(join(dir, 'demo.vue'))
       const header = [
         `<div class="function-info">`,
         `<span><b>Category</b> ${category}</span>`,
         `<span><b>Package</b> <code>@vueuse-convex/${pkg}</code></span>`,
-        `<span><b>Size</b> ${(size / 1024).toFixed(2)} kB gzip</span>`,
+        size === undefined ? '' : `<span><b>Size</b> <a href="/guide/performance#bundle-cost">${size.toLocaleString('en')} B</a> min+gzip in a production build</span>`,
         `<span><b>Source</b> ${sourceLink(`${rel}/index.ts`, 'index.ts')}${hasDemo ? ` · ${sourceLink(`${rel}/demo.vue`, 'demo.vue')}` : ''}</span>`,
         `</div>`,
-      ].join('\n')
+      ].filter(Boolean).join('\n')
       const demo = hasDemo
         ? `\n## Demo\n\n<div class="demo" data-demo="${name}">\n<ClientOnly>\n<Demo />\n</ClientOnly>\n</div>\n`
         : ''

@@ -2,12 +2,9 @@
 import process from 'node:process'
 import { main } from './cli'
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code
-  // A server may still hold the event loop after a failed start.
-  if (code !== 0)
-    process.exit(code)
-}, (e: unknown) => {
+// Exits when the command is done: a stopped local backend may leave timers of the app's own
+// functions (crons, scheduled functions) that would keep the process alive.
+main(process.argv.slice(2)).then(code => process.exit(code), (e: unknown) => {
   process.stderr.write(`vueuse-convex: ${(e as Error).stack ?? e}\n`)
   process.exit(1)
 })

@@ -36,7 +36,7 @@ export interface TestBackendOptions {
   /** Your `convex/schema.ts` default export. @default undefined (no schema) */
   schema?: SchemaDefinition<GenericSchema, boolean>
   /**
-   * Your functions: `import.meta.glob('./convex/**\/*.ts')`; must include `_generated/`.
+   * Your functions: `import.meta.glob(['./convex/**\/*.*s', '!**\/*.d.ts'])`, `_generated/` included (its `.d.ts` files are left out).
    * `auth.config.ts`, `http.ts` and `crons.ts` among them are honoured as on a deployment.
    */
   modules: Record<string, () => Promise<any>>

@@ -41,7 +41,7 @@ export interface TestConvex {
  * and no deployment.
  *
  * @example
- * const convex = createTestConvex({ schema, modules: import.meta.glob('./convex/**\/*.ts') })
+ * const convex = createTestConvex({ schema, modules: import.meta.glob(['./convex/**\/*.*s', '!**\/*.d.ts']) })
  * mount(MyComponent, { global: { plugins: [convex] } })
  */
 export function createTestConvex(options: CreateTestConvexOptions): TestConvex {

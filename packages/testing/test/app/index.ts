@@ -4,4 +4,4 @@
 export { api, internal } from './convex/_generated/api'
 export { default as schema } from './convex/schema'
 
-export const modules = import.meta.glob(['./convex/**/*.*s', '!./convex/**/*.d.ts'])
+export const modules = import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts'])
