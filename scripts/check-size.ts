@@ -1,13 +1,13 @@
 /**
  * After `npm run build`: the production size of each export of @vueuse-convex/core (and of the
  * whole package) against the figures committed in bench/results.json. Fails when one grew more
- * than 5%, or when Vue Devtools code reaches the production build; says which are over their goal
- * (npm run bench reports those). `npm run bench` writes new figures.
+ * than 5%, when one is over its budget (SIZE_BUDGETS), or when Vue Devtools code reaches the
+ * production build. `npm run bench` writes new figures.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
-import { coreSizes, devtoolsBytesInProduction, SIZE_GOALS } from '../bench/size'
+import { coreSizes, devtoolsBytesInProduction, SIZE_BUDGETS } from '../bench/size'
 import { root } from './packages'
 
 const committed = JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')).size as Record<string, { gzip: number }>
@@ -16,8 +16,10 @@ const problems: string[] = []
 const lines: string[] = []
 for (const [name, bytes] of Object.entries(measured)) {
   const before = committed[name]?.gzip
-  const goal = SIZE_GOALS[name]
-  lines.push(`${name.padEnd(44)} ${String(bytes).padStart(6)} B   committed ${before ?? '-'}${goal ? `   goal ≤ ${goal}${bytes > goal ? ' (over)' : ''}` : ''}`)
+  const budget = SIZE_BUDGETS[name]
+  lines.push(`${name.padEnd(44)} ${String(bytes).padStart(6)} B   committed ${before ?? '-'}${budget ? `   budget ≤ ${budget}${bytes > budget ? ' (over)' : ''}` : ''}`)
+  if (budget && bytes > budget)
+    problems.push(`${name}: ${bytes} B is over its budget of ${budget} B (bench/size.ts SIZE_BUDGETS); make it smaller, or raise the budget in a commit that says why`)
   if (before === undefined)
     problems.push(`${name}: no committed size; run npm run bench and commit bench/results.json`)
   else if (bytes > before * 1.05)

@@ -70,7 +70,8 @@ export function oversized(udfPath: string, json: unknown): DeploymentError | und
   const size = JSON.stringify(json ?? {}).length
   if (size > MAX_ARGS_BYTES)
     return new DeploymentError(`ArgumentsTooLarge: the arguments of ${udfPath} are ${size} bytes, over Convex's limit of ${MAX_ARGS_BYTES} bytes (16 MiB).`)
-  const nesting = 1 + nestingOf(json ?? {})
+  // Each level takes two characters at least ({} or []): short arguments cannot nest too deep.
+  const nesting = size < 2 * MAX_NESTING ? 0 : 1 + nestingOf(json ?? {})
   if (nesting > MAX_NESTING)
     return new DeploymentError(`TooNestedError: Value is too nested (nested ${nesting} levels deep > maximum nesting ${MAX_NESTING})`)
   return undefined
