@@ -5,13 +5,14 @@
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
 import type { AuthProvider } from './auth'
-import type { CronJob } from './crons'
+import type { CronJob, CronPlan } from './crons'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
 import { authProviders, defaultAudience } from './auth'
+import { Clock } from './clock'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
 import { functionModules, moduleKey } from './functions'
@@ -24,7 +25,10 @@ export type { BackendData, FunctionSelector, TestComponent, TestIdentity } from 
 export { MAX_ARGS_BYTES, udfPathOf } from './executor'
 
 const tick = () => new Promise<void>(resolve => nextTask(resolve))
+const realSetTimeoutGlobal = globalThis.setTimeout
 const realSetTimeout = globalThis.setTimeout.bind(globalThis)
+/** How long `finishScheduled()` waits on real timers for the next scheduled function. */
+const REAL_WAIT_MS = 2000
 /** One turn of the timer queue: the client's own `setTimeout(0)`s (cached results) run. */
 const timerTurn = () => new Promise<void>(resolve => realSetTimeout(resolve, 0))
 /** The real clock, captured before a test can fake it. */
@@ -78,6 +82,9 @@ export class TestBackend implements SocketHost {
   private readonly errors: unknown[] = []
   private readonly unroute: Array<() => void> = []
   private stopCrons: (() => void) | undefined
+  private cronPlan: CronPlan | undefined
+  /** The backend's time: every timer (pings, crons, scheduled functions, latency) is one of it. */
+  private readonly clock: Clock
   private crons: Promise<Record<string, CronJob>> | undefined
   private online = true
   private busy = 0
@@ -89,6 +96,7 @@ export class TestBackend implements SocketHost {
   constructor(options: TestBackendOptions) {
     this.options = options
     this.modules = functionModules('createTestConvex', options.modules)
+    this.clock = new Clock(fire => this.scheduledFunctionDue(fire))
     this.executor = this.createExecutor(options)
     this.localUrl = this.executor.url
     this.providers = authProviders(this.modules)
@@ -101,6 +109,7 @@ export class TestBackend implements SocketHost {
       authProviders: () => backend.providers(),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
+      clock: this.clock,
       get hasRouter() {
         return moduleKey(backend.modules, 'http') !== undefined
       },
@@ -124,6 +133,7 @@ export class TestBackend implements SocketHost {
     return new Executor({
       ...options,
       modules: this.modules,
+      clock: this.clock,
       onWrite: (tables) => {
         this.sessions.invalidate(tables)
         this.options.onWrite?.()
@@ -136,8 +146,11 @@ export class TestBackend implements SocketHost {
       return
     const loading = this.loadCrons()
     void loading.then((jobs) => {
-      if (this.online && this.crons === loading)
-        this.stopCrons = startCrons(jobs, job => this.runJob(job))
+      if (this.online && this.crons === loading) {
+        const { stop, plan } = startCrons(jobs, job => this.track(this.runJob(job)), this.clock, this.cronPlan)
+        this.stopCrons = stop
+        this.cronPlan = plan
+      }
     })
   }
 
@@ -248,18 +261,38 @@ export class TestBackend implements SocketHost {
   }
 
   /**
-   * Runs scheduled functions until none is left, moving fake timers with `advanceTimers`
-   * between them: pass `vi.runOnlyPendingTimers` (`vi.runAllTimers` never ends while a client
-   * is connected: the client and the server re-arm their keep-alive timers, as in a browser).
+   * Runs scheduled functions (`ctx.scheduler.runAfter` / `runAt`, including those they schedule)
+   * until none is left, each at its scheduled time, as a deployment does. Under fake timers it
+   * moves the fake clock to each one's time (every other timer due by then fires on the way); on
+   * real timers it waits for the ones due within 2 s and throws, saying what to do, for later ones.
+   * Whether the timers were faked before or after the backend started makes no difference.
+   *
+   * @param advanceTimers No longer needed. Called only for fake timers this backend cannot move
+   * (a library other than @sinonjs/fake-timers, which Vitest and Jest use). `vi.runAllTimers` is
+   * refused before anything runs: with a connected client the timers never run out.
    */
-  async finishScheduled(advanceTimers: () => void = () => {}): Promise<void> {
-    try {
-      await this.t.finishAllScheduledFunctions(advanceTimers)
-    }
-    catch (e) {
-      if (e instanceof Error && /Aborting after running \d+ timers/.test(e.message))
-        throw new Error('[vueuse-convex] finishScheduled(): the timers given never run out while a client is connected (its keep-alive timers re-arm forever, as in a browser). Pass vi.runOnlyPendingTimers instead of vi.runAllTimers.', { cause: e })
-      throw e
+  async finishScheduled(advanceTimers?: () => void): Promise<void> {
+    if (advanceTimers && /runAllTimers/.test(advanceTimers.name))
+      throw new Error('[vueuse-convex] finishScheduled(): vi.runAllTimers never ends while a client is connected (its keep-alive timers re-arm forever, as in a browser), so nothing was run. Call finishScheduled() without it: it moves fake timers to each scheduled function\'s time itself (or pass vi.runOnlyPendingTimers).')
+    for (let round = 0; ; round++) {
+      await this.jobsSettled()
+      const next = this.clock.next('scheduled')
+      if (!next)
+        break
+      if (round > 10_000)
+        throw new Error('[vueuse-convex] finishScheduled(): scheduled functions kept scheduling more after 10,000 runs; a function that reschedules itself forever never finishes. Advance the timers yourself (vi.advanceTimersByTimeAsync) to run some of them.')
+      if (next.fake) {
+        await next.fake.tickAsync(Math.max(0, next.due - next.fake.now))
+      }
+      else if (advanceTimers && (globalThis.setTimeout as unknown) !== realSetTimeoutGlobal) {
+        advanceTimers()
+      }
+      else {
+        const wait = next.due - Date.now()
+        if (wait > REAL_WAIT_MS)
+          throw new Error(`[vueuse-convex] finishScheduled(): the next scheduled function is due in ${Math.round(wait / 1000)} s and the timers are real, so it would keep the test waiting. Use fake timers (vi.useFakeTimers(), before or after createTestConvex): finishScheduled() then moves the clock to each function's time.`)
+        await new Promise<void>(resolve => realSetTimeout(resolve, Math.max(0, wait) + 1))
+      }
     }
     await this.settled()
   }
@@ -344,6 +377,7 @@ export class TestBackend implements SocketHost {
   close(): void {
     this.online = false
     this.stopCrons?.()
+    this.clock.close()
     this.unroute.forEach(unroute => unroute())
     this.executor.close()
     this.disconnect()
@@ -388,6 +422,24 @@ export class TestBackend implements SocketHost {
     return this.crons ??= key
       ? this.modules[key]().then(module => (module?.default?.isCrons ? module.default.crons : {}) as Record<string, CronJob>)
       : Promise.resolve({})
+  }
+
+  /**
+   * A scheduled function's time has come (its clock timer fired): convex-test starts it. Its
+   * state in `_scheduled_functions` moves (pending → inProgress, then success or failed) with
+   * writes a live query over that table must see, and `flush()` waits for it to finish.
+   */
+  private scheduledFunctionDue(start: () => void) {
+    const executor = this.executor
+    // In the backend's context: the function's writes are this backend's.
+    void executor.exec(async () => start())
+    executor.wrote(new Set(['_scheduled_functions']))
+    void this.track(this.jobsSettled(executor).then(() => executor.wrote(new Set(['_scheduled_functions']))))
+  }
+
+  /** Resolves when no scheduled function of `executor` is running. */
+  private jobsSettled(executor = this.executor): Promise<void> {
+    return executor.t.finishInProgressScheduledFunctions() as Promise<void>
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
-// The jobs of the app's `convex/crons.ts`, run on their schedules (UTC, as on Convex) with the
-// timers current when the backend starts, so a test's fake timers drive them.
+// The jobs of the app's `convex/crons.ts`, run on their schedules (UTC, as on Convex) as timers
+// of the backend's clock, so a test's fake timers drive them whenever they are switched on.
 import type { JSONValue } from 'convex/values'
+import type { Clock, ClockTimer } from './clock'
 
 type Schedule
   = | { type: 'interval', seconds?: number, minutes?: number, hours?: number }
@@ -127,38 +128,39 @@ export function nextRun(schedule: Schedule, after: number): number {
   return nextCron(parseCron(asCron(schedule)!), after)
 }
 
-/** The longest a timer may wait (setTimeout's limit); longer waits re-arm. */
-const MAX_WAIT = 2 ** 31 - 1
+/** When each job runs next, by name: what a deploy keeps for the jobs it does not change. */
+export type CronPlan = Map<string, { schedule: string, due: number }>
 
 /**
- * Runs every job of `crons` on its schedule until the returned function is called.
- * `run` executes one job (the backend's own scheduler path); its failures are the job's.
+ * Runs every job of `crons` on its schedule, as timers of `clock`, until the returned function is
+ * called. `run` executes one job (the backend's own scheduler path); its failures are the job's.
+ * As on Convex, an interval job first runs when it is deployed, then every interval; a job that
+ * `previous` (the plan of the deploy before) already had, with the same schedule, keeps its time.
  */
-export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) => Promise<unknown>): () => void {
-  const setTimer = globalThis.setTimeout
-  const clearTimer = globalThis.clearTimeout
-  const timers = new Map<string, ReturnType<typeof setTimeout>>()
+export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) => Promise<unknown>, clock: Clock, previous?: CronPlan): { stop: () => void, plan: CronPlan } {
+  const plan: CronPlan = new Map()
+  const timers = new Map<string, ClockTimer>()
   let stopped = false
   const arm = (id: string, job: CronJob, due: number) => {
-    const wait = Math.max(0, due - Date.now())
-    const timer = setTimer(() => {
+    plan.set(id, { schedule: JSON.stringify(job.schedule), due })
+    timers.set(id, clock.setTimeout(() => {
       if (stopped)
         return
-      if (due > Date.now()) {
-        arm(id, job, due)
-        return
-      }
-      arm(id, job, nextRun(job.schedule, Math.max(due, Date.now())))
+      arm(id, job, nextRun(job.schedule, Math.max(due, clock.now())))
       void run(job).catch(() => {})
-    }, Math.min(wait, MAX_WAIT))
-    ;(timer as any)?.unref?.()
-    timers.set(id, timer)
+    }, Math.max(0, due - clock.now()), 'cron'))
   }
-  for (const [id, job] of Object.entries(crons))
-    arm(id, job, nextRun(job.schedule, Date.now()))
-  return () => {
-    stopped = true
-    for (const timer of timers.values()) clearTimer(timer)
-    timers.clear()
+  for (const [id, job] of Object.entries(crons)) {
+    const kept = previous?.get(id)
+    const now = clock.now()
+    arm(id, job, kept?.schedule === JSON.stringify(job.schedule) ? kept.due : job.schedule.type === 'interval' ? now : nextRun(job.schedule, now))
+  }
+  return {
+    plan,
+    stop: () => {
+      stopped = true
+      for (const timer of timers.values()) clock.clearTimeout(timer)
+      timers.clear()
+    },
   }
 }

@@ -3,11 +3,13 @@
 // (sync protocol, HTTP API, HTTP actions, crons) shares.
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue, Value } from 'convex/values'
+import type { Clock } from './clock'
 import type { FunctionKind } from './functions'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
 import { convexToJson, jsonToConvex } from 'convex/values'
+import { routeTimers } from './clock'
 import { DeploymentError, publicFunctions } from './functions'
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
@@ -90,12 +92,6 @@ export function udfPathOf(fn: FunctionSelector): string {
 
 function isConvexError(e: unknown): e is { message: string, data?: Value } {
   return typeof e === 'object' && e !== null && Symbol.for('ConvexError') in e
-}
-
-/** Simulated latency: the current timers, so fake timers in a test control it. */
-export async function sleep(ms: number): Promise<void> {
-  if (ms > 0)
-    await new Promise(resolve => setTimeout(resolve, ms))
 }
 
 /** Read-only syscalls: every other one may change what a query returns. */
@@ -248,7 +244,10 @@ function installSyscallHook() {
           const reads = READ_OPS.has(op) ? reading.getStore() : undefined
           if (reads)
             tablesOf(op, args).forEach(table => reads.add(table))
-          const result = await inner(op, args)
+          // A scheduled function's timer is one of the backend's clock (it follows fake timers).
+          const result = executor && (op === '1.0/schedule' || op === '1.0/actions/schedule')
+            ? await routeTimers(executor.clock, () => inner(op, args))
+            : await inner(op, args)
           if (executor && (op === '1.0/storageGetUrl' || op === '1.0/storageGenerateUploadUrl'))
             return result.replace(CONVEX_TEST_ORIGIN, executor.url)
           if (executor && !READ_OPS.has(op)) {
@@ -285,6 +284,8 @@ export interface ExecutorOptions {
   serialize?: boolean
   /** Called after any write with the tables it touched, outside convex-test's contexts. */
   onWrite: (tables: WriteSet) => void
+  /** The backend's clock: latency and scheduled functions are its timers. */
+  clock: Clock
 }
 
 let backends = 0
@@ -373,6 +374,7 @@ export class Executor {
   private readonly isPublic: ReturnType<typeof publicFunctions>
   private readonly onWrite: (tables: WriteSet) => void
   private readonly world: ReturnType<typeof worldOf>
+  readonly clock: Clock
   closed = false
 
   constructor(options: ExecutorOptions) {
@@ -398,6 +400,7 @@ export class Executor {
     this.defaultLatency = options.latency ?? 0
     this.lock = new Lock(options.serialize ?? !isNode)
     this.onWrite = options.onWrite
+    this.clock = options.clock
     this.world = worldOf(this.t)
     installSyscallHook()
   }
@@ -478,8 +481,14 @@ export class Executor {
     return this.latencies.get(udfPath) ?? this.defaultLatency
   }
 
-  delay(udfPath: string): Promise<void> {
-    return sleep(this.latencyOf(udfPath))
+  /** Waits the latency set for `udfPath` on the backend's clock (no wait, not even a turn, for none). */
+  delay(udfPath: string): Promise<void> | undefined {
+    return this.sleep(this.latencyOf(udfPath))
+  }
+
+  /** Waits `ms` on the backend's clock; `undefined` (nothing to await) for 0. */
+  sleep(ms: number): Promise<void> | undefined {
+    return ms > 0 ? this.clock.sleep(ms) : undefined
   }
 
   /** The accessor that runs functions as `identity` (`null`: signed out). */

@@ -2,18 +2,20 @@
 // client socket with its query set, identity and versions, and the sessions' mutation log.
 import type { Value } from 'convex/values'
 import type { AuthProvider } from './auth'
+import type { Clock, ClockTimer } from './clock'
 import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
 import type { DeploymentError, FunctionKind } from './functions'
 import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { AuthFailure, verifyToken } from './auth'
-import { normalizeUdfPath, oversized, sleep } from './executor'
+import { normalizeUdfPath, oversized } from './executor'
 import { nextTask } from './socket'
 import { encodeTs } from './wire'
 
 /**
- * How often the server pings: within the client's 60 s inactivity limit. On the timers current
- * at each ping, so a test's fake clock, however far it jumps, never looks like server silence.
+ * How often the server pings: within the client's 60 s inactivity limit. A timer of the backend's
+ * clock, so it follows a test's fake timers whenever they are switched on: however far the fake
+ * clock jumps, it pings on the way, and the client never mistakes the jump for server silence.
  */
 const PING_MS = 30_000
 
@@ -69,6 +71,8 @@ export interface SessionHost {
   track: <T>(promise: Promise<T>) => Promise<T>
   /** A bug in the backend itself. */
   internalError: (e: unknown) => void
+  /** The backend's timers. */
+  clock: Clock
 }
 
 /** One client connection: its protocol version, its query set and its identity. */
@@ -90,7 +94,9 @@ export class Connection implements ServerConnection {
   private outbox: Promise<void> = Promise.resolve()
   private refreshQueued = false
   isClosed = false
-  private ping: { timer: ReturnType<typeof setTimeout>, clear: typeof clearTimeout } | undefined
+  private ping: ClockTimer | undefined
+  /** Query set changes waiting (behind a latency) to be applied: later ones wait behind them. */
+  queuedQuerySets = 0
 
   constructor(private readonly sessions: Sessions, readonly socket: ClientSocket) {
     this.armPing()
@@ -102,17 +108,13 @@ export class Connection implements ServerConnection {
    * frames): under fake timers it lands inside the same jump of the clock.
    */
   private armPing() {
-    const set = globalThis.setTimeout
-    const clear = globalThis.clearTimeout
-    const timer = set(() => {
+    this.ping = this.sessions.host.clock.setTimeout(() => {
       if (this.isClosed)
         return
       this.sessions.stats.messagesOut++
       this.socket.ping(JSON.stringify({ type: 'Ping' }))
       this.armPing()
-    }, PING_MS)
-    ;(timer as any)?.unref?.()
-    this.ping = { timer, clear }
+    }, PING_MS, 'ping')
   }
 
   get identity(): TestIdentity | null {
@@ -125,11 +127,7 @@ export class Connection implements ServerConnection {
 
   closed() {
     this.isClosed = true
-    if (this.ping) {
-      // Called on its own: a browser's clearTimeout refuses another `this`.
-      const { clear, timer } = this.ping
-      clear(timer)
-    }
+    this.sessions.host.clock.clearTimeout(this.ping)
     this.sessions.connections.delete(this)
   }
 
@@ -259,9 +257,13 @@ export class Sessions {
       }
       c.querySetApplied = message.newVersion
     }
-    if (wait > 0) {
+    // A connection's messages apply in the order it sent them, as on a deployment: a change
+    // behind a latency holds back every later one, even a change that waits for nothing.
+    if (wait > 0 || c.queuedQuerySets > 0) {
+      c.queuedQuerySets++
       void c.task(async () => {
-        await sleep(wait)
+        await this.executor.sleep(wait)
+        c.queuedQuerySets--
         apply()
         await this.sync(c)
       })
@@ -336,9 +338,9 @@ export class Sessions {
    */
   private async respond(c: Connection, type: 'MutationResponse' | 'ActionResponse', message: any): Promise<object> {
     const udfPath = normalizeUdfPath(message.udfPath)
-    const latency = this.executor.latencyOf(udfPath)
-    if (latency > 0) // no await when there is none to wait: each is a turn of the microtask queue
-      await sleep(latency)
+    const latency = this.executor.delay(udfPath)
+    if (latency) // no await when there is none to wait: each is a turn of the microtask queue
+      await latency
     const kind: FunctionKind = type === 'MutationResponse' ? 'mutation' : 'action'
     try {
       // Measured on the arguments as they arrived, as query arguments are when subscribed.

@@ -64,11 +64,12 @@ describe('crons.ts', () => {
     }
     await advance(5_000) // 2026-03-02 00:00:00, Monday: the monthly job (1st? no, the 2nd) does not run
     expect(await count('monthly')).toBe(0)
+    expect(await count('interval')).toBe(1) // an interval job first runs when deployed, as on Convex
     await advance(30 * 60_000) // 00:30:00: hourly at :30 once
     expect(await count('hourly')).toBe(1)
-    expect(await count('interval')).toBe(0)
-    await advance(90 * 60_000) // 02:00:00: two hours since the backend started
     expect(await count('interval')).toBe(1)
+    await advance(90 * 60_000) // 02:00:00: two hours since the backend started
+    expect(await count('interval')).toBe(2)
     await advance(7.5 * 3600_000) // 09:30: daily at 09:00 once, weekly (Monday 08:00) once
     expect(await count('daily')).toBe(1)
     expect(await count('weekly')).toBe(1)
@@ -77,7 +78,7 @@ describe('crons.ts', () => {
     await advance(30 * DAY) // through April 1st
     expect(await count('monthly')).toBe(1)
     expect(await count('daily')).toBe(31)
-    expect(await count('interval')).toBe(12 * 30 + 9)
+    expect(await count('interval')).toBe(12 * 30 + 10)
   }, 30_000)
 
   it('runs on real timers too', async () => {
