@@ -227,8 +227,10 @@ function installSyscallHook() {
           if (executor && op === 'storage/storeBlob' && inAction.getStore())
             await executor.transactionsIdle()
           const result = await inner(op, args)
-          if (executor && op === 'storage/storeBlob')
+          if (executor && op === 'storage/storeBlob') {
+            executor.recordContentType(result, args?.blob)
             escapeContext(() => executor.wrote(new Set(['_storage'])))
+          }
           return result
         }
         wrappedJs.set(inner, outer)
@@ -409,6 +411,21 @@ export class Executor {
     if (!this.world)
       throw new Error('[vueuse-convex] This version of convex-test keeps its data where the in-memory backend cannot read it: install the convex-test version @vueuse-convex/testing pins.')
     return Object.fromEntries(Object.entries(this.world.components).map(([path, { db }]) => [path, db]))
+  }
+
+  /**
+   * A deployment records a stored file's content type in its `_storage` document (convex-test
+   * records its size and sha256 only): the type of the blob stored, if it has one.
+   */
+  recordContentType(storageId: unknown, blob: unknown): void {
+    const type = (blob as Blob | undefined)?.type
+    if (!type || typeof storageId !== 'string' || !this.world)
+      return
+    for (const { db } of Object.values(this.world.components)) {
+      const document = db._documents[storageId]
+      if (document)
+        document.contentType = type
+    }
   }
 
   /** Every committed document and file of every component, as JSON. */

@@ -47,7 +47,8 @@ const API_KINDS: Record<string, FunctionKind | 'any'> = {
 /** Answers one request to the backend's deployment URL (`site`: its HTTP actions URL). */
 export async function handleRequest(host: HttpHost, request: Request, site: boolean): Promise<Response> {
   const url = new URL(request.url)
-  if (request.method === 'OPTIONS')
+  // Convex's own API answers preflights; on the site URL they are the app's (its OPTIONS routes).
+  if (request.method === 'OPTIONS' && !site)
     return new Response(null, { status: 204, headers: CORS })
   let identity: TestIdentity | null
   try {
@@ -131,17 +132,25 @@ async function storage(host: HttpHost, request: Request, url: URL): Promise<Resp
     return problem(405, 'MethodNotAllowed', 'Files are served with GET.')
   const key = decodeURIComponent(url.pathname.slice('/api/storage/'.length))
   // Blobs are not Convex values: carried out of the transaction by the closure.
-  let blob: Blob | null = null
+  let found: { blob: Blob, sha256: string, contentType?: string } | undefined
   await executor.exec(() => executor.t.run(async (ctx: any) => {
     const file = await ctx.db.system.query('_storage').filter((q: any) => q.eq(q.field('sha256'), key)).first()
       ?? await ctx.db.system.get(key).catch(() => null)
-    blob = file ? await ctx.storage.get(file._id) : null
+    const blob = file ? await ctx.storage.get(file._id) : null
+    if (blob)
+      found = { blob, sha256: file.sha256, contentType: file.contentType }
   }))
-  if (!blob)
+  if (!found)
     return problem(404, 'FileNotFound', `No stored file at ${url.pathname}: it was deleted, or the URL did not come from ctx.storage.getUrl().`)
-  const file = blob as Blob
-  return new Response(request.method === 'HEAD' ? null : file, {
-    headers: { 'content-type': file.type || 'application/octet-stream', 'content-length': String(file.size), ...CORS },
+  const { blob, sha256, contentType } = found
+  return new Response(request.method === 'HEAD' ? null : blob, {
+    headers: {
+      'content-type': contentType || blob.type || 'application/octet-stream',
+      'content-length': String(blob.size),
+      // As a deployment: the file's sha256 (base64), as the standard Digest header carries it.
+      'digest': `sha-256=${sha256}`,
+      ...CORS,
+    },
   })
 }
 

@@ -73,6 +73,30 @@ describe.each([
     expect(await served.text()).toBe('hello file')
   })
 
+  it('records what a deployment records of a stored file (size, sha256, content type) and serves it with a Digest', async () => {
+    const uploadUrl = await convex.client.mutation(api.files.generateUploadUrl, {})
+    const { storageId } = await (await fetch(uploadUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello file' })).json()
+    await fetch(`${server.siteUrl}/upload?name=photo.png`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array([137, 80, 78, 71]) })
+    const sha256 = async (bytes: BufferSource) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))))
+    expect(await convex.client.query(api.files.stored, {})).toEqual([
+      { sha256: await sha256(new TextEncoder().encode('hello file')), size: 10, contentType: 'text/plain' },
+      { sha256: await sha256(new Uint8Array([137, 80, 78, 71])), size: 4, contentType: 'image/png' },
+    ])
+    await convex.client.mutation(api.files.save, { storageId, name: 'hello.txt' })
+    const file = (await convex.client.query(api.files.list, {})).find(f => f.name === 'hello.txt')!
+    const served = await fetch(file.url!)
+    expect(served.headers.get('digest')).toBe(`sha-256=${await sha256(new TextEncoder().encode('hello file'))}`)
+    expect(served.headers.get('content-type')).toBe('text/plain')
+  })
+
+  it('sends a CORS preflight to the site URL to the app\'s own OPTIONS route; the API answers its own', async () => {
+    const preflight = await fetch(`${server.siteUrl}/cors`, { method: 'OPTIONS', headers: { 'origin': 'https://app.example', 'access-control-request-method': 'POST' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example')
+    expect(preflight.headers.get('vary')).toBe('origin')
+    expect((await fetch(`${server.url}/api/query`, { method: 'OPTIONS' })).status).toBe(204)
+  })
+
   it('routes the app\'s http.ts: paths, path prefixes, auth, and a file stored while a client is subscribed', async () => {
     const seen: string[][] = []
     const unsubscribe = convex.client.onUpdate(api.files.list, {}, files => seen.push(files.map(f => f.name)))

@@ -18,3 +18,9 @@ export const list = query({
     return Promise.all(uploads.map(async upload => ({ name: upload.name, url: await ctx.storage.getUrl(upload.storageId) })))
   },
 })
+
+/** The `_storage` documents, as a deployment records them. */
+export const stored = query({
+  args: {},
+  handler: async ctx => (await ctx.db.system.query('_storage').collect()).map(({ sha256, size, contentType }) => ({ sha256, size, contentType })),
+})

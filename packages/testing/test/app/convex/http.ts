@@ -35,4 +35,14 @@ http.route({
   }),
 })
 
+// Convex's documented CORS recipe: the app answers the preflight itself.
+http.route({
+  path: '/cors',
+  method: 'OPTIONS',
+  handler: httpAction(async () => new Response(null, {
+    status: 204,
+    headers: { 'Access-Control-Allow-Origin': 'https://app.example', 'Access-Control-Allow-Methods': 'POST', 'Access-Control-Allow-Headers': 'Content-Type', 'Vary': 'origin' },
+  })),
+})
+
 export default http
