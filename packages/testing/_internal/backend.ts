@@ -187,6 +187,14 @@ export class TestBackend implements SocketHost {
     return n
   }
 
+  /**
+   * Why each token a client sent was refused (expired, no matching provider in `auth.config.ts`,
+   * ...), oldest first; the token itself never appears. A deployment logs these; here a test reads them.
+   */
+  get authErrors(): readonly string[] {
+    return this.sessions.authErrors
+  }
+
   /** Errors inside the backend itself (a bug, not a function failure); tests may assert none. */
   get internalErrors(): readonly unknown[] {
     return this.errors
@@ -273,7 +281,7 @@ export class TestBackend implements SocketHost {
    */
   async finishScheduled(advanceTimers?: () => void): Promise<void> {
     if (advanceTimers && /runAllTimers/.test(advanceTimers.name))
-      throw new Error('[vueuse-convex] finishScheduled(): vi.runAllTimers never ends while a client is connected (its keep-alive timers re-arm forever, as in a browser), so nothing was run. Call finishScheduled() without it: it moves fake timers to each scheduled function\'s time itself (or pass vi.runOnlyPendingTimers).')
+      throw new Error('[vueuse-convex] finishScheduled(): vi.runAllTimers never ends while a client is connected (its keep-alive timers re-arm forever, as in a browser), so nothing was run. Call finishScheduled() without it: it moves fake timers to each scheduled function\'s time itself.')
     for (let round = 0; ; round++) {
       await this.jobsSettled()
       const next = this.clock.next('scheduled')

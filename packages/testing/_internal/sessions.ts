@@ -177,6 +177,8 @@ export class Connection implements ServerConnection {
 export class Sessions {
   readonly connections = new Set<Connection>()
   readonly stats = { messagesIn: 0, messagesOut: 0, connectionsOpened: 0 }
+  /** Why each refused token was refused, in order (never the token). */
+  readonly authErrors: string[] = []
   /** Mutation responses by session and request id: a replayed mutation runs once. */
   private readonly mutations = new Map<string, Map<number, Promise<object>>>()
   private readonly sessionQueues = new Map<string, Promise<unknown>>()
@@ -292,6 +294,7 @@ export class Sessions {
         if (!(e instanceof AuthFailure))
           throw e
         // Never echo the token itself.
+        this.authErrors.push(e.message)
         c.send({ type: 'AuthError', error: e.message, baseVersion: message.baseVersion, authUpdateAttempted: true })
         return
       }
