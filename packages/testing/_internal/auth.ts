@@ -1,7 +1,9 @@
+import type { Environment } from './environment'
 // Who a token says the caller is, checked against the app's `convex/auth.config.ts` as a
 // deployment checks it: the issuer and audience must match a configured provider.
 // Signatures are not verified (test tokens are unsigned); everything else is.
 import type { TestIdentity } from './executor'
+import { fillPlaceholders, withPlaceholders } from './environment'
 import { moduleKey } from './functions'
 import { decodeJwt } from './wire'
 
@@ -44,18 +46,20 @@ function matches(provider: AuthProvider, claims: Record<string, unknown>): boole
 }
 
 /**
- * The providers of the app's `auth.config.ts` (found among `modules` next to `_generated/`),
- * loaded once. An app without one accepts no token, as a deployment does.
+ * The providers of the app's `auth.config.ts` (found among `modules` next to `_generated/`), as
+ * the backend whose environment is `environment` reads them: the module is evaluated once, with
+ * the environment variables `names` as placeholders each backend fills with its own values
+ * (`CONVEX_SITE_URL` is each backend's). An app without one accepts no token, as a deployment does.
  */
-export function authProviders(modules: Record<string, () => Promise<any>>): () => Promise<AuthProvider[]> {
+export function authProviders(modules: Record<string, () => Promise<any>>, environment: () => Environment, names: ReadonlySet<string>): () => Promise<AuthProvider[]> {
   const key = moduleKey(modules, 'auth.config')
   let loaded: Promise<AuthProvider[]> | undefined
-  return () => loaded ??= key
-    ? modules[key]().then((module) => {
+  return () => (loaded ??= key
+    ? withPlaceholders(names, () => modules[key]()).then((module) => {
         const config = module?.default ?? module
         return Array.isArray(config?.providers) ? config.providers : []
       })
-    : Promise.resolve([])
+    : Promise.resolve([])).then(providers => fillPlaceholders(providers, environment()))
 }
 
 /**

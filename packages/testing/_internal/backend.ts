@@ -61,6 +61,13 @@ export interface TestBackendOptions {
   crons?: boolean
   /** Called after every write (a function's, `run`'s, an import's): e.g. to save the data. @default undefined */
   onWrite?: () => void
+  /**
+   * The deployment's environment variables (what `npx convex env set` sets), which its functions
+   * and `auth.config.ts` read in `process.env`. `CONVEX_CLOUD_URL` and `CONVEX_SITE_URL` are
+   * set as on a deployment, to this backend's URLs.
+   * @default {}
+   */
+  env?: Record<string, string>
 }
 
 /**
@@ -79,6 +86,7 @@ export class TestBackend implements SocketHost {
   private providers: () => Promise<AuthProvider[]>
   private modules: Record<string, () => Promise<any>>
   private readonly options: TestBackendOptions
+  private readonly env: Record<string, string>
   private readonly errors: unknown[] = []
   private readonly unroute: Array<() => void> = []
   private stopCrons: (() => void) | undefined
@@ -99,7 +107,8 @@ export class TestBackend implements SocketHost {
     this.clock = new Clock(fire => this.scheduledFunctionDue(fire))
     this.executor = this.createExecutor(options)
     this.localUrl = this.executor.url
-    this.providers = authProviders(this.modules)
+    this.env = { ...options.env }
+    this.providers = this.loadProviders()
     // eslint-disable-next-line ts/no-this-alias -- the host reads what is current after a deploy
     const backend = this
     const host = this.host = {
@@ -129,11 +138,19 @@ export class TestBackend implements SocketHost {
     this.scheduleCrons()
   }
 
+  /** What this backend's functions see in `process.env`: its variables and its URLs. */
+  private readonly environment = () => ({ ...this.env, CONVEX_CLOUD_URL: this.url, CONVEX_SITE_URL: this.siteUrl })
+
+  private loadProviders() {
+    return authProviders(this.modules, this.environment, new Set(['CONVEX_CLOUD_URL', 'CONVEX_SITE_URL', ...Object.keys(this.env)]))
+  }
+
   private createExecutor(options: TestBackendOptions): Executor {
     return new Executor({
       ...options,
       modules: this.modules,
       clock: this.clock,
+      environment: this.environment,
       onWrite: (tables) => {
         this.sessions.invalidate(tables)
         this.options.onWrite?.()
@@ -218,6 +235,17 @@ export class TestBackend implements SocketHost {
     if (!audience)
       throw new Error('[vueuse-convex] backend.createToken(): this app has no convex/auth.config.ts with a provider, so a deployment would refuse every token. Add one (e.g. { providers: [{ domain: \'https://convex.test\', applicationID: \'convex\' }] }).')
     return createTestToken({ ...audience, ...claims })
+  }
+
+  /**
+   * Sets an environment variable of this deployment (`undefined`: removes it), as
+   * `npx convex env set` does; functions read it in `process.env` from their next run.
+   */
+  setEnv(name: string, value: string | undefined): void {
+    if (value === undefined)
+      delete this.env[name]
+    else
+      this.env[name] = value
   }
 
   /** Latency in ms before a function runs: for every function, or for one. */
@@ -373,7 +401,7 @@ export class TestBackend implements SocketHost {
     previous.failures.forEach((errors, fn) => next.failures.set(fn, errors))
     this.executor = next
     previous.close()
-    this.providers = authProviders(modules)
+    this.providers = this.loadProviders()
     this.stopCrons?.()
     this.stopCrons = undefined
     this.crons = undefined

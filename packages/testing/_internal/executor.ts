@@ -4,12 +4,14 @@
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue, Value } from 'convex/values'
 import type { Clock } from './clock'
+import type { Environment } from './environment'
 import type { FunctionKind } from './functions'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { routeTimers } from './clock'
+import { installEnvironment, withEnvironment } from './environment'
 import { DeploymentError, publicFunctions } from './functions'
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
@@ -288,6 +290,8 @@ export interface ExecutorOptions {
   onWrite: (tables: WriteSet) => void
   /** The backend's clock: latency and scheduled functions are its timers. */
   clock: Clock
+  /** The deployment's environment variables its functions see in `process.env`. */
+  environment: () => Environment
 }
 
 let backends = 0
@@ -377,6 +381,7 @@ export class Executor {
   private readonly onWrite: (tables: WriteSet) => void
   private readonly world: ReturnType<typeof worldOf>
   readonly clock: Clock
+  readonly environment: () => Environment
   closed = false
 
   constructor(options: ExecutorOptions) {
@@ -403,6 +408,8 @@ export class Executor {
     this.lock = new Lock(options.serialize ?? !isNode)
     this.onWrite = options.onWrite
     this.clock = options.clock
+    this.environment = options.environment
+    installEnvironment()
     this.world = worldOf(this.t)
     installSyscallHook()
   }
@@ -567,7 +574,7 @@ export class Executor {
     return this.lock.run(() => escapeContext(() => {
       // eslint-disable-next-line ts/no-this-alias -- browsers have no async context: the last one to run
       lastActive = this
-      return active.run(this, fn)
+      return active.run(this, () => withEnvironment(this.environment, fn))
     }))
   }
 

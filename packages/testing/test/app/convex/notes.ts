@@ -26,3 +26,10 @@ export const clearAll = internalMutation({
       await ctx.db.delete(note._id)
   },
 })
+
+/** An environment variable of the deployment, as a function reads it. */
+export const env = query({
+  args: { name: v.string() },
+  // eslint-disable-next-line node/prefer-global/process -- as Convex functions read it
+  handler: (_ctx, { name }) => process.env[name] ?? null,
+})

@@ -1,0 +1,77 @@
+// A deployment's environment variables, per backend. On Convex every function (and
+// `auth.config.ts`) sees `CONVEX_CLOUD_URL`, `CONVEX_SITE_URL` and the deployment's own variables
+// in `process.env`. Here several backends share one process: `process.env` answers, while a
+// function of a backend runs, with that backend's variables over the process's own.
+import { AsyncLocalStorage } from 'node:async_hooks'
+
+/** Environment variables: a deployment's, or the process's. */
+export type Environment = Record<string, string | undefined>
+
+const PROXY = Symbol.for('vueuse-convex:environment')
+const MARK = '\u0000convex-env:'
+const MARKED = /\0convex-env:(\w+)\0/g
+
+/** The environment of the backend whose function runs in this async context. */
+const running = new AsyncLocalStorage<() => Environment>()
+/** While a module is evaluated for every backend at once: the variables read as placeholders. */
+const placeholders = new AsyncLocalStorage<ReadonlySet<string>>()
+
+/**
+ * Puts a proxy in `process.env` (once per process) that answers with the running backend's
+ * variables first. Writes and every other read go to the process's own environment.
+ */
+export function installEnvironment(): void {
+  // eslint-disable-next-line node/prefer-global/process -- the global one (browsers get a stand-in), which functions read
+  const proc = (globalThis as any).process
+  if (!proc || proc.env?.[PROXY])
+    return
+  const own: Environment = proc.env ?? {}
+  const overlay = (key: string | symbol): Environment | undefined => {
+    if (typeof key !== 'string')
+      return undefined
+    if (placeholders.getStore()?.has(key))
+      return { [key]: `${MARK}${key}\u0000` }
+    const env = running.getStore()?.()
+    return env && key in env ? env : undefined
+  }
+  proc.env = new Proxy(own, {
+    get: (target, key) => key === PROXY ? true : (overlay(key)?.[key as string] ?? Reflect.get(target, key)),
+    has: (target, key) => !!overlay(key) || Reflect.has(target, key),
+    ownKeys: (target) => {
+      const env = running.getStore()?.()
+      return env ? [...new Set([...Reflect.ownKeys(target), ...Object.keys(env)])] : Reflect.ownKeys(target)
+    },
+    getOwnPropertyDescriptor: (target, key) => {
+      const env = overlay(key)
+      return env ? { value: env[key as string], writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, key)
+    },
+  })
+}
+
+/** Runs `fn` (a function of a backend) with `environment` in `process.env`. */
+export function withEnvironment<T>(environment: () => Environment, fn: () => T): T {
+  return running.run(environment, fn)
+}
+
+/**
+ * Loads a module that every backend reads with its own variables (`auth.config.ts`): while it is
+ * evaluated, the variables `names` read as placeholders, which {@link fillPlaceholders} then
+ * replaces with each backend's values. A module evaluated before (imported by a test itself)
+ * keeps the values it read then.
+ */
+export function withPlaceholders<T>(names: ReadonlySet<string>, load: () => T): T {
+  return placeholders.run(names, load)
+}
+
+/** `value` with every placeholder of {@link withPlaceholders} replaced by `environment`'s value. */
+export function fillPlaceholders<T>(value: T, environment: Environment): T {
+  if (typeof value === 'string') {
+    const whole = /^\0convex-env:(\w+)\0$/.exec(value)
+    return (whole ? environment[whole[1]] : value.replace(MARKED, (_, name: string) => environment[name] ?? '')) as T
+  }
+  if (Array.isArray(value))
+    return value.map(item => fillPlaceholders(item, environment)) as T
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillPlaceholders(item, environment)])) as T
+  return value
+}
