@@ -1,11 +1,11 @@
-import type { Environment } from './environment'
 // Who a token says the caller is, checked against the app's `convex/auth.config.ts` as a
-// deployment checks it: the issuer and audience must match a configured provider.
-// Signatures are not verified (test tokens are unsigned); everything else is.
+// deployment checks it: the issuer and audience must match a configured provider, and the
+// signature one of its keys (or the backend's test key, which test tokens are signed with).
+import type { Environment } from './environment'
 import type { TestIdentity } from './executor'
 import { fillPlaceholders, withPlaceholders } from './environment'
 import { moduleKey } from './functions'
-import { decodeJwt } from './wire'
+import { base64UrlBytes, decodeJwt, TEST_KEY_ID, testSignature } from './wire'
 
 /** One entry of `auth.config.ts`'s `providers`. */
 export interface AuthProvider {
@@ -16,6 +16,8 @@ export interface AuthProvider {
   issuer?: string
   /** The audience (`aud`) the token must carry; optional for custom JWT providers. */
   applicationID?: string
+  /** Custom JWT providers: where their public keys are (a URL, or a `data:` URL). */
+  jwks?: string
 }
 
 /** A token a deployment refuses, with its reason (sent as an `AuthError`). */
@@ -62,24 +64,89 @@ export function authProviders(modules: Record<string, () => Promise<any>>, envir
     : Promise.resolve([])).then(providers => fillPlaceholders(providers, environment()))
 }
 
+/** The public keys of a provider (its JWKS), or `undefined` when the backend cannot reach them. */
+export type KeysOf = (provider: AuthProvider) => Promise<JsonWebKey[] | undefined>
+
+const ALGORITHMS: Record<string, { import: RsaHashedImportParams | EcKeyImportParams, verify: AlgorithmIdentifier | EcdsaParams }> = {
+  RS256: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: 'RSASSA-PKCS1-v1_5' },
+  ES256: { import: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } },
+}
+
+/** Whether `signature` signs `signingInput` with one of `keys` (the one named `kid`, when given). */
+async function signedBy(keys: JsonWebKey[], alg: string, kid: unknown, signingInput: string, signature: Uint8Array): Promise<boolean> {
+  const algorithm = ALGORITHMS[alg]
+  if (!algorithm)
+    return false
+  for (const jwk of keys.filter(key => kid === undefined || (key as { kid?: string }).kid === undefined || (key as { kid?: string }).kid === kid)) {
+    try {
+      const key = await crypto.subtle.importKey('jwk', jwk, algorithm.import, false, ['verify'])
+      if (await crypto.subtle.verify(algorithm.verify, key, signature as BufferSource, new TextEncoder().encode(signingInput)))
+        return true
+    }
+    catch {}
+  }
+  return false
+}
+
 /**
  * The identity a deployment derives from `token`, or an {@link AuthFailure} saying why it
- * refuses it.
+ * refuses it: the signature is checked against the provider's keys where the backend can reach
+ * them (Convex Auth's on this backend's own site, a `customJwt` provider's `data:` JWKS), and
+ * against the backend's test key ({@link createTestToken}) for every provider.
  */
-export function verifyToken(token: string, providers: AuthProvider[], now = Date.now()): TestIdentity {
+export async function verifyToken(token: string, providers: AuthProvider[], keysOf: KeysOf, now = Date.now()): Promise<TestIdentity> {
   const claims = decodeJwt(token)
-  if (!claims)
+  const parts = token.split('.')
+  let header: { alg?: string, kid?: string } | undefined
+  try {
+    header = JSON.parse(new TextDecoder().decode(base64UrlBytes(parts[0])))
+  }
+  catch {}
+  if (!claims || !header || typeof header !== 'object')
     throw new AuthFailure('Could not parse the auth token: it is not a JWT (three base64url parts).')
   if (typeof claims.exp === 'number' && claims.exp * 1000 < now)
     throw new AuthFailure('Token expired: the `exp` claim is in the past. Return a fresh token from the function given to setAuth.')
-  if (!providers.some(provider => matches(provider, claims))) {
+  const provider = providers.find(p => matches(p, claims))
+  if (!provider) {
     const configured = providers.length ? providers.map(describe).join(', ') : 'none (add convex/auth.config.ts)'
     throw new AuthFailure(`NoAuthProvider: No auth provider found matching the given token (iss=${String(claims.iss)}, aud=${JSON.stringify(claims.aud)}). Check that your JWT's issuer and audience match one of your configured providers: ${configured}.`)
+  }
+  const signingInput = `${parts[0]}.${parts[1]}`
+  const valid = header.alg === 'HS256'
+    ? header.kid === TEST_KEY_ID && parts[2] === testSignature(signingInput)
+    : await signedBy(await keysOf(provider) ?? [], String(header.alg), header.kid, signingInput, base64UrlBytes(parts[2]))
+  if (!valid) {
+    throw new AuthFailure(`Could not verify the token's signature for ${describe(provider)}: it was not signed with the provider's keys${header.alg === 'HS256' ? '' : ' (where this backend can reach them)'} or the in-memory backend's test key. Make test tokens with backend.createToken() or createTestToken().`)
   }
   if (typeof claims.sub !== 'string')
     throw new AuthFailure('The token has no `sub` claim: Convex needs it for the identity\'s subject.')
   const { sub, iss, aud: _aud, iat: _iat, exp: _exp, ...rest } = claims as Record<string, any>
   return { ...rest, subject: sub, issuer: iss, tokenIdentifier: `${iss}|${sub}` }
+}
+
+/**
+ * The JWKS URL of `provider`: a `customJwt` provider's `jwks`, an OIDC provider's
+ * `<domain>/.well-known/jwks.json` (where Convex Auth serves it).
+ */
+export function jwksUrl(provider: AuthProvider): string | undefined {
+  if (provider.type === 'customJwt')
+    return typeof provider.jwks === 'string' ? provider.jwks : undefined
+  return typeof provider.domain === 'string' ? `${trimSlash(provider.domain)}/.well-known/jwks.json` : undefined
+}
+
+/** The keys of a `data:` JWKS URL (as `customJwt` providers may give them inline). */
+export function inlineJwks(url: string): JsonWebKey[] | undefined {
+  const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(url)
+  if (!match)
+    return undefined
+  try {
+    const text = match[1] ? new TextDecoder().decode(base64UrlBytes(match[2].replace(/\+/g, '-').replace(/\//g, '_'))) : decodeURIComponent(match[2])
+    const keys = JSON.parse(text)?.keys
+    return Array.isArray(keys) ? keys : undefined
+  }
+  catch {
+    return undefined
+  }
 }
 
 /** The issuer and audience a test token needs to be accepted by the first provider. */

@@ -11,7 +11,7 @@ import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
-import { authProviders, defaultAudience } from './auth'
+import { authProviders, defaultAudience, inlineJwks, jwksUrl } from './auth'
 import { Clock } from './clock'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
@@ -116,6 +116,7 @@ export class TestBackend implements SocketHost {
         return backend.executor
       },
       authProviders: () => backend.providers(),
+      keysOf: provider => backend.keysOf(provider),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
       clock: this.clock,
@@ -140,6 +141,33 @@ export class TestBackend implements SocketHost {
 
   /** What this backend's functions see in `process.env`: its variables and its URLs. */
   private readonly environment = () => ({ ...this.env, CONVEX_CLOUD_URL: this.url, CONVEX_SITE_URL: this.siteUrl })
+
+  /** JWKS fetched from this backend's own URLs, by URL. */
+  private readonly jwks = new Map<string, Promise<JsonWebKey[] | undefined>>()
+
+  /**
+   * A provider's public keys, where this backend can reach them without the network: a `data:`
+   * JWKS, or a JWKS this backend serves itself (Convex Auth's, on its site URL).
+   */
+  private keysOf(provider: AuthProvider): Promise<JsonWebKey[] | undefined> {
+    const url = jwksUrl(provider)
+    if (!url)
+      return Promise.resolve(undefined)
+    if (url.startsWith('data:'))
+      return Promise.resolve(inlineJwks(url))
+    const origin = URL.canParse(url) ? new URL(url).origin : ''
+    if (![this.url, this.siteUrl].some(own => new URL(own).origin === origin))
+      return Promise.resolve(undefined)
+    let keys = this.jwks.get(url)
+    if (!keys) {
+      keys = fetch(url)
+        .then(response => (response.ok ? response.json() : undefined))
+        .then(body => (Array.isArray(body?.keys) ? body.keys as JsonWebKey[] : undefined), () => undefined)
+      this.jwks.set(url, keys)
+      void keys.then(found => found || this.jwks.delete(url))
+    }
+    return keys
+  }
 
   private loadProviders() {
     return authProviders(this.modules, this.environment, new Set(['CONVEX_CLOUD_URL', 'CONVEX_SITE_URL', ...Object.keys(this.env)]))
@@ -402,6 +430,7 @@ export class TestBackend implements SocketHost {
     this.executor = next
     previous.close()
     this.providers = this.loadProviders()
+    this.jwks.clear()
     this.stopCrons?.()
     this.stopCrons = undefined
     this.crons = undefined

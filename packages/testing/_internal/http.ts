@@ -2,7 +2,7 @@
 // `curl` use), file storage URLs, and the app's `convex/http.ts` routes — as one
 // `(Request) => Response` handler, reached in-process through `fetch` or over a real server.
 import type { Value } from 'convex/values'
-import type { AuthProvider } from './auth'
+import type { AuthProvider, KeysOf } from './auth'
 import type { Executor, TestIdentity } from './executor'
 import type { FunctionKind } from './functions'
 import { convexToJson, jsonToConvex } from 'convex/values'
@@ -14,6 +14,8 @@ import { encodeTs } from './wire'
 export interface HttpHost {
   executor: Executor
   authProviders: () => Promise<AuthProvider[]>
+  /** A provider's public keys, where the backend can reach them. */
+  keysOf: KeysOf
   track: <T>(promise: Promise<T>) => Promise<T>
   /** The app has a `convex/http.ts`. */
   hasRouter: boolean
@@ -80,7 +82,7 @@ async function identityOf(host: HttpHost, request: Request): Promise<TestIdentit
   const [scheme, token] = header.split(' ')
   if (scheme !== 'Bearer' || !token)
     throw new AuthFailure('The Authorization header must be "Bearer <token>" (admin keys are not supported by the in-memory backend).')
-  return verifyToken(token, await host.authProviders())
+  return verifyToken(token, await host.authProviders(), host.keysOf)
 }
 
 async function callFunction(host: HttpHost, request: Request, url: URL, kind: FunctionKind | 'any', identity: TestIdentity | null): Promise<Response> {

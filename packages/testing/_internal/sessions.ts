@@ -1,7 +1,7 @@
 // Convex's sync protocol, server side (see convex/src/browser/sync/): one Connection per
 // client socket with its query set, identity and versions, and the sessions' mutation log.
 import type { Value } from 'convex/values'
-import type { AuthProvider } from './auth'
+import type { AuthProvider, KeysOf } from './auth'
 import type { Clock, ClockTimer } from './clock'
 import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
 import type { DeploymentError, FunctionKind } from './functions'
@@ -67,6 +67,8 @@ interface Version { querySet: number, identity: number, ts: bigint }
 export interface SessionHost {
   executor: Executor
   authProviders: () => Promise<AuthProvider[]>
+  /** A provider's public keys, where the backend can reach them. */
+  keysOf: KeysOf
   /** Counts `promise` as work in progress until it settles (for `flush()`). */
   track: <T>(promise: Promise<T>) => Promise<T>
   /** A bug in the backend itself. */
@@ -288,7 +290,7 @@ export class Sessions {
       try {
         if (message.tokenType !== 'User')
           throw new AuthFailure(`Token type ${JSON.stringify(message.tokenType)} is not supported by the in-memory backend: use a user token (client.setAuth).`)
-        c.tokenIdentity = verifyToken(message.value, await this.host.authProviders())
+        c.tokenIdentity = await verifyToken(message.value, await this.host.authProviders(), this.host.keysOf)
       }
       catch (e) {
         if (!(e instanceof AuthFailure))

@@ -1,0 +1,62 @@
+// Token signatures are checked as a deployment checks them: a token is accepted only when signed
+// with its provider's keys (where the backend can reach them) or the backend's test key.
+import type { TestConvex } from '.'
+import { afterEach, expect, it } from 'vitest'
+import { createTestConvex, createTestToken } from '.'
+import { api, modules, schema } from '../test/app'
+
+let convex: TestConvex
+afterEach(async () => {
+  await convex.close()
+  expect(convex.backend.internalErrors).toEqual([])
+})
+
+const b64url = (bytes: Uint8Array | string) => btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/** An RS256 JWT of `claims` signed with `key`. */
+async function rs256(claims: object, key: CryptoKey, kid = 'k1') {
+  const now = Math.floor(Date.now() / 1000)
+  const input = `${b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid }))}.${b64url(JSON.stringify({ iat: now, exp: now + 600, ...claims }))}`
+  const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', key, new TextEncoder().encode(input)))
+  return `${input}.${b64url(signature)}`
+}
+
+const rsaKeys = () => crypto.subtle.generateKey({ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, true, ['sign', 'verify'])
+
+/** Signs the client in with `token`; resolves with whether the backend accepted it. */
+function signInWith(token: string): Promise<boolean> {
+  return new Promise(resolve => convex.client.setAuth(async () => token, resolve))
+}
+
+const fixture = { iss: 'https://auth.fixture.test', aud: 'fixture-app' }
+
+it('refuses a token whose payload was swapped for another user\'s, and one signed with a foreign key', async () => {
+  convex = createTestConvex({ schema, modules, crons: false })
+  const mine = createTestToken({ sub: 'user_1', ...fixture })
+  const [header, , signature] = mine.split('.')
+  const admins = createTestToken({ sub: 'admin', ...fixture }).split('.')[1]
+  expect(await signInWith(`${header}.${admins}.${signature}`)).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/Could not verify the token's signature for CustomJWT\(issuer=https:\/\/auth\.fixture\.test/)
+  const { privateKey } = await rsaKeys()
+  expect(await signInWith(await rs256({ sub: 'admin', ...fixture }, privateKey))).toBe(false)
+  const unsigned = `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${admins}.`
+  expect(await signInWith(unsigned)).toBe(false)
+  expect(await convex.client.query(api.notes.whoami, {})).toBeNull()
+  expect(await signInWith(mine)).toBe(true)
+  expect(await convex.client.query(api.notes.whoami, {})).toBe('user_1')
+  // Never the token in a reason.
+  expect(convex.backend.authErrors.join('\n')).not.toContain(admins)
+})
+
+it('checks a customJwt provider\'s own keys, given inline as a data: JWKS', async () => {
+  const { privateKey, publicKey } = await rsaKeys()
+  const jwk = { ...await crypto.subtle.exportKey('jwk', publicKey), kid: 'k1', alg: 'RS256', use: 'sig' }
+  const jwks = `data:text/plain;charset=utf-8;base64,${btoa(JSON.stringify({ keys: [jwk] }))}`
+  const withKeys = { ...modules, [Object.keys(modules).find(path => path.endsWith('/auth.config.ts'))!]: async () => ({ default: { providers: [{ type: 'customJwt', issuer: 'https://issuer.example', applicationID: 'app', jwks, algorithm: 'RS256' }] } }) }
+  convex = createTestConvex({ schema, modules: withKeys, crons: false })
+  expect(await signInWith(await rs256({ sub: 'ada', iss: 'https://issuer.example', aud: 'app' }, privateKey))).toBe(true)
+  expect(await convex.client.query(api.notes.whoami, {})).toBe('ada')
+  const other = await rsaKeys()
+  expect(await signInWith(await rs256({ sub: 'eve', iss: 'https://issuer.example', aud: 'app' }, other.privateKey))).toBe(false)
+  expect(await convex.client.query(api.notes.whoami, {})).toBeNull()
+})
