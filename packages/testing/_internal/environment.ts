@@ -11,16 +11,13 @@ const PROXY = Symbol.for('vueuse-convex:environment')
 const MARK = '\u0000convex-env:'
 const MARKED = /\0convex-env:(\w+)\0/g
 
-/** The environment of the backend whose function runs in this async context. */
-const running = new AsyncLocalStorage<() => Environment>()
+/** The environment of the backend whose function runs in this async context (the executor tells). */
+let running: () => Environment | undefined = () => undefined
 /** While a module is evaluated for every backend at once: the variables read as placeholders. */
 const placeholders = new AsyncLocalStorage<ReadonlySet<string>>()
 
-/**
- * Puts a proxy in `process.env` (once per process) that answers with the running backend's
- * variables first. Writes and every other read go to the process's own environment.
- */
-export function installEnvironment(): void {
+/** The proxy in `process.env`: the running backend's variables first; writes and the rest go to the process's own. */
+function installEnvironment(): void {
   // eslint-disable-next-line node/prefer-global/process -- the global one (browsers get a stand-in), which functions read
   const proc = (globalThis as any).process
   if (!proc || proc.env?.[PROXY])
@@ -31,14 +28,14 @@ export function installEnvironment(): void {
       return undefined
     if (placeholders.getStore()?.has(key))
       return { [key]: `${MARK}${key}\u0000` }
-    const env = running.getStore()?.()
+    const env = running()
     return env && key in env ? env : undefined
   }
   proc.env = new Proxy(own, {
     get: (target, key) => key === PROXY ? true : (overlay(key)?.[key as string] ?? Reflect.get(target, key)),
     has: (target, key) => !!overlay(key) || Reflect.has(target, key),
     ownKeys: (target) => {
-      const env = running.getStore()?.()
+      const env = running()
       return env ? [...new Set([...Reflect.ownKeys(target), ...Object.keys(env)])] : Reflect.ownKeys(target)
     },
     getOwnPropertyDescriptor: (target, key) => {
@@ -48,9 +45,13 @@ export function installEnvironment(): void {
   })
 }
 
-/** Runs `fn` (a function of a backend) with `environment` in `process.env`. */
-export function withEnvironment<T>(environment: () => Environment, fn: () => T): T {
-  return running.run(environment, fn)
+/**
+ * Puts a proxy in `process.env` (once per process) whose reads answer with the environment
+ * `current()` gives — the one of the backend whose function runs in the calling async context.
+ */
+export function followEnvironment(current: () => Environment | undefined): void {
+  running = current
+  installEnvironment()
 }
 
 /**

@@ -11,7 +11,7 @@ import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { routeTimers } from './clock'
-import { installEnvironment, withEnvironment } from './environment'
+import { followEnvironment } from './environment'
 import { DeploymentError, publicFunctions } from './functions'
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
@@ -409,7 +409,7 @@ export class Executor {
     this.onWrite = options.onWrite
     this.clock = options.clock
     this.environment = options.environment
-    installEnvironment()
+    followEnvironment(() => active.getStore()?.environment())
     this.world = worldOf(this.t)
     installSyscallHook()
   }
@@ -574,7 +574,7 @@ export class Executor {
     return this.lock.run(() => escapeContext(() => {
       // eslint-disable-next-line ts/no-this-alias -- browsers have no async context: the last one to run
       lastActive = this
-      return active.run(this, () => withEnvironment(this.environment, fn))
+      return active.run(this, fn)
     }))
   }
 

@@ -1,0 +1,4 @@
+import { authTables } from '@convex-dev/auth/server'
+import { defineSchema } from 'convex/server'
+
+export default defineSchema({ ...authTables })
