@@ -348,7 +348,9 @@ export class TestBackend implements SocketHost {
       if (next.fake) {
         await next.fake.tickAsync(Math.max(0, next.due - next.fake.now))
       }
-      else if (advanceTimers && (globalThis.setTimeout as unknown) !== realSetTimeoutGlobal) {
+      else if ((globalThis.setTimeout as unknown) !== realSetTimeoutGlobal) {
+        if (!advanceTimers)
+          throw new Error('[vueuse-convex] finishScheduled(): the timers are faked by a library whose clock this backend cannot move (it moves @sinonjs/fake-timers\', which Vitest and Jest use): pass the function that runs its pending timers, finishScheduled(runPendingTimers).')
         advanceTimers()
       }
       else {
