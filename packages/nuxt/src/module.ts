@@ -1,4 +1,4 @@
-import type { Nuxt } from '@nuxt/schema'
+import type { Nuxt, NuxtModule } from '@nuxt/schema'
 import type { ConvexClientOptions } from 'convex/browser'
 import { addComponent, addDevServerHandler, addImports, addPlugin, createResolver, defineNuxtModule } from '@nuxt/kit'
 import { defineEventHandler, setResponseHeader } from 'h3'
@@ -42,7 +42,7 @@ export interface ConvexRuntimeConfig {
  * // nuxt.config.ts
  * export default defineNuxtConfig({ modules: ['@vueuse-convex/nuxt'], convex: { url: process.env.CONVEX_URL } })
  */
-export default defineNuxtModule<ModuleOptions>({
+const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
   meta: {
     name: '@vueuse-convex/nuxt',
     configKey: 'convex',
@@ -83,3 +83,19 @@ export default defineNuxtModule<ModuleOptions>({
     }
   },
 })
+
+export default module
+
+// The `convex` key of nuxt.config.ts, and what the module puts in the runtime config, are typed.
+declare module '@nuxt/schema' {
+  interface NuxtConfig {
+    /** vueuse-convex (`@vueuse-convex/nuxt`). */
+    convex?: ModuleOptions
+  }
+  interface NuxtOptions {
+    convex: ModuleOptions
+  }
+  interface PublicRuntimeConfig {
+    convex: ConvexRuntimeConfig
+  }
+}
