@@ -49,7 +49,9 @@ function currentTimers(): { set: SetTimer, clear: ClearTimer, fake: FakeClock | 
   const set: SetTimer & { clock?: FakeClock } = routing.getStore() ? routing.exit(() => g.setTimeout) : g.setTimeout
   const fake = typeof set.clock?.tickAsync === 'function' ? set.clock : undefined
   // A fake setTimeout is swapped before its clearTimeout: pair each with its own.
-  const clear = fake ? (handle: Handle) => fake.clearTimeout(handle) : set === initial.set ? initial.clear : g.clearTimeout as ClearTimer
+  // Called with the global as `this`: a browser's clearTimeout refuses any other.
+  const clearGlobal = (set === initial.set ? initial.clear : g.clearTimeout) as ClearTimer
+  const clear = fake ? (handle: Handle) => fake.clearTimeout(handle) : (handle: Handle) => clearGlobal.call(g, handle)
   return { set, clear, fake }
 }
 
