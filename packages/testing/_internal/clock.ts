@@ -55,20 +55,22 @@ function currentTimers(): { set: SetTimer, clear: ClearTimer, fake: FakeClock | 
   return { set, clear, fake }
 }
 
-const FOLLOWING = Symbol.for('vueuse-convex:follows-timers')
+/** Whether this process's `globalThis.setTimeout` has the accessor of {@link followTimerSwaps}. */
+let following = false
 
 /**
- * Puts an accessor in front of `globalThis.setTimeout` (delegating to whatever was there, such
- * as convex-test's own accessor) that tells every clock when it is assigned — that is how
- * fake-timer libraries install and uninstall themselves.
+ * Puts an accessor in front of `globalThis.setTimeout` (delegating to whatever was there) that
+ * tells every clock when it is assigned — that is how fake-timer libraries install and uninstall
+ * themselves. Once per process: convex-test then puts its own accessor in front of it (once), and
+ * assignments reach this one through it.
  */
 function followTimerSwaps() {
   const descriptor = Object.getOwnPropertyDescriptor(g, 'setTimeout')
-  if (!descriptor || descriptor.configurable === false || (descriptor.get as any)?.[FOLLOWING])
+  if (following || !descriptor || descriptor.configurable === false)
     return
+  following = true
   let value = descriptor.value
   const get = () => routing.getStore()?.scheduleTimer ?? ('value' in descriptor ? value : descriptor.get!.call(g))
-  ;(get as any)[FOLLOWING] = true
   Object.defineProperty(g, 'setTimeout', {
     configurable: true,
     enumerable: descriptor.enumerable,

@@ -182,3 +182,16 @@ describe('query set changes under latency', () => {
     expect(convex.backend.subscriptionCount).toBe(0)
   }, 20_000)
 })
+
+it('follows timer swaps through one accessor of setTimeout, however many backends a process makes', async () => {
+  const first = createTestConvex({ schema, modules, crons: false })
+  await first.client.mutation(api.notes.add, { body: 'a' }) // convex-test puts its accessors in front at a function's start
+  const before = Object.getOwnPropertyDescriptor(globalThis, 'setTimeout')!.get
+  for (let i = 0; i < 5; i++) {
+    const more = createTestConvex({ schema, modules, crons: false })
+    await more.client.mutation(api.notes.add, { body: 'b' })
+    await more.close()
+  }
+  expect(Object.getOwnPropertyDescriptor(globalThis, 'setTimeout')!.get).toBe(before)
+  await first.close()
+})
