@@ -1,6 +1,7 @@
 // Server-rendered HTML with query results hydrates in the browser without a loading state.
 import { Authenticated, AuthLoading, createConvexVue, Unauthenticated, useConvexAuth, useConvexQuery } from '@vueuse-convex/core'
 import { createTestToken } from '@vueuse-convex/testing'
+import { ConvexError } from 'convex/values'
 import { describe, expect, it, vi } from 'vitest'
 import { createSSRApp, defineComponent, h, ref } from 'vue'
 import { api } from '../../docs/backend'
@@ -30,6 +31,52 @@ describe('hydration', () => {
     expect(container.innerHTML).toBe('<p>success 4</p>')
     await convex.client.mutation(api.counter.increment, { name: 'ssr' })
     await vi.waitFor(() => expect(container.innerHTML).toBe('<p>success 5</p>'))
+    expect(warn).not.toHaveBeenCalled() // no hydration mismatch
+    expect(error).not.toHaveBeenCalled()
+    warn.mockRestore()
+    error.mockRestore()
+  })
+
+  it('renders a query that fails on the server as an error, hydrates the same error, then recovers live', async () => {
+    const { renderToString } = await import('vue/server-renderer')
+    const App = defineComponent({
+      setup() {
+        const { data, status, error } = useConvexQuery(api.counter.get, { name: 'flaky' })
+        return () => h('p', status.value === 'error' ? `error ${error.value!.message}` : `${status.value} ${data.value}`)
+      },
+    })
+    // The server: the query fails (its backend is down), with a ConvexError's data.
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const failing = { query: vi.fn(async () => {
+      throw Object.assign(new Error('[CONVEX Q(counter:get)] Uncaught ConvexError: unavailable'), { data: { code: 'unavailable' } })
+    }) }
+    const plugin = createConvexVue({ client: failing })
+    const html = await renderToString(createSSRApp(App).use(plugin))
+    expect(html).toBe('<p>error [CONVEX Q(counter:get)] Uncaught ConvexError: unavailable</p>')
+    expect(logged).toHaveBeenCalledTimes(1)
+    expect(String(logged.mock.calls[0][0])).toMatch(/^\[vueuse-convex\] The query counter:get failed while rendering on the server: .*unavailable/)
+    logged.mockRestore()
+    const state = JSON.parse(JSON.stringify(plugin.state))
+    expect(state.errors).toEqual({ 'counter:get:{"name":"flaky"}': { message: '[CONVEX Q(counter:get)] Uncaught ConvexError: unavailable', data: { code: 'unavailable' } } })
+
+    // The browser: the same error in the first render, no mismatch, then the live result.
+    const warn = vi.spyOn(console, 'warn')
+    const error = vi.spyOn(console, 'error')
+    await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'flaky', value: 7 }))
+    const container = document.createElement('div')
+    container.innerHTML = html
+    let hydrated: Error | null | undefined
+    createSSRApp(defineComponent({
+      setup() {
+        const query = useConvexQuery(api.counter.get, { name: 'flaky' })
+        hydrated = query.error.value
+        return () => h(App)
+      },
+    })).use(createConvexVue({ client: convex.client, initialState: state })).mount(container)
+    expect(hydrated).toBeInstanceOf(ConvexError)
+    expect((hydrated as ConvexError<{ code: string }>).data).toEqual({ code: 'unavailable' })
+    expect(container.innerHTML).toBe(html)
+    await vi.waitFor(() => expect(container.innerHTML).toBe('<p>success 7</p>'))
     expect(warn).not.toHaveBeenCalled() // no hydration mismatch
     expect(error).not.toHaveBeenCalled()
     warn.mockRestore()

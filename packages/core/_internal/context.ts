@@ -1,9 +1,12 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
 import type { FunctionReference } from 'convex/server'
+import type { Value } from 'convex/values'
 import type { App, MaybeRefOrGetter } from 'vue'
 import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
 import type { CacheSettings } from './cache'
 import type { DevtoolsRegistry } from './devtoolsRegistry'
+import { getFunctionName } from 'convex/server'
+import { ConvexError } from 'convex/values'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
 import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
@@ -64,15 +67,26 @@ const NOT_RENDERED = Object.freeze({ found: false })
  * dropped, so a query mounted later never shows data that may since have changed or belonged
  * to another user. `undefined` (with `found: false`) when there is none.
  */
-export function takeRendered(context: ConvexContext | null, key: string): { found: boolean, value?: unknown } {
-  const rendered = context?.ssr.queries
-  if (!rendered || !(key in rendered))
+export function takeRendered(context: ConvexContext | null, key: string): { found: boolean, value?: unknown, error?: Error } {
+  const failed = take(context?.ssr.errors, key)
+  if (failed.found) {
+    const { message, data } = failed.value!
+    const error = data === undefined ? new Error(message) : new ConvexError(data as Value)
+    error.message = message // as the server rendered it, so the hydrating render matches
+    return { found: true, error }
+  }
+  return take(context?.ssr.queries, key)
+}
+
+/** `map[key]`, handed out during one pass of rendering, then dropped. */
+function take<T>(map: Record<string, T> | undefined, key: string): { found: boolean, value?: T } {
+  if (!map || !(key in map))
     return NOT_RENDERED
-  const value = rendered[key]
+  const value = map[key]
   // Components of the same synchronous render share it; it is gone by the next task.
   setTimeout(() => {
-    if (rendered[key] === value)
-      delete rendered[key]
+    if (map[key] === value)
+      delete map[key]
   })
   return { found: true, value }
 }
@@ -92,7 +106,9 @@ export function deliverKnown(subscription: any, context: ConvexContext | null, s
   if (current !== undefined)
     return onValue(current)
   const rendered = takeRendered(context, ssrKey)
-  if (rendered.found)
+  if (rendered.error)
+    onError(rendered.error)
+  else if (rendered.found)
     onValue(rendered.value)
 }
 
@@ -100,6 +116,7 @@ export function deliverKnown(subscription: any, context: ConvexContext | null, s
 export function clearRendered(context: ConvexContext): void {
   for (const key of Object.keys(context.ssr.queries))
     delete context.ssr.queries[key]
+  delete context.ssr.errors
 }
 
 /**
@@ -110,7 +127,7 @@ export function createConvexContext(initialState?: ConvexSsrState): ConvexContex
   const rendered = initialState?.auth
   return {
     auth: shallowReactive({ isLoading: false, isAuthenticated: !!rendered?.isAuthenticated, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
-    ssr: rendered ? { queries: { ...initialState.queries }, auth: { ...rendered } } : { queries: { ...initialState?.queries } },
+    ssr: { queries: { ...initialState?.queries }, errors: initialState?.errors && { ...initialState.errors }, auth: rendered && { ...rendered } },
   }
 }
 
@@ -147,6 +164,14 @@ export function serverQuery(client: ConvexClientLike, context: ConvexContext | n
     if (context)
       context.ssr.queries[key] = value
     return value
+  }, (e: unknown) => {
+    const error = toError(e)
+    if (context) {
+      ;(context.ssr.errors ??= {})[key] = { message: error.message, data: (error as { data?: unknown }).data }
+      // The server's log names the query (not its arguments, never the token) and says why.
+      console.error(`[vueuse-convex] The query ${getFunctionName(reference)} failed while rendering on the server: ${error.message}`)
+    }
+    throw error
   })
 }
 

@@ -16,6 +16,11 @@ export { ConvexClientKey }
 export interface ConvexSsrState {
   /** Query results fetched during server-side rendering, by query and arguments. */
   queries: Record<string, unknown>
+  /**
+   * Queries that failed during server-side rendering, by query and arguments: their message,
+   * and a `ConvexError`'s `data`. The browser hydrates the same error, then retries live.
+   */
+  errors?: Record<string, { message: string, data?: unknown }>
   /** Whether the page was rendered for a signed-in user (set when the server had an auth token fetcher). */
   auth?: { isAuthenticated: boolean }
 }
