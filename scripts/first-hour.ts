@@ -21,6 +21,9 @@ import process from 'node:process'
 import { launchChromium } from '../docs/e2e/chromium'
 import { root } from './packages'
 
+/** ANSI colour codes (ESC [ … m). */
+const COLOUR_CODES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g')
+
 type Step = { kind: 'file', path: string, content: string } | { kind: 'sh', line: string }
 
 /** The page's steps in order, up to the section about deploying to Convex. */
@@ -60,13 +63,14 @@ function sh(line: string, cwd = app) {
 function start(command: string, args: string[], ready: RegExp): Promise<string> {
   process.stdout.write(`$ npx ${command} ${args.join(' ')} &\n`)
   // What npx runs, started directly: stopping it then stops the command itself, not npx alone.
-  const child = spawn(join(app, 'node_modules/.bin', command), args, { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(join(app, 'node_modules/.bin', command), args, { cwd: app, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, NO_COLOR: '1' } })
   children.push(child)
   let output = ''
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not get ready in 60 s:\n${output}`)), 60_000)
     const read = (chunk: Uint8Array) => {
-      output += chunk
+      // Without colour codes (CI=true turns them on in Vite's output).
+      output += String(chunk).replace(COLOUR_CODES, '')
       const match = ready.exec(output)
       if (match) {
         clearTimeout(timer)
