@@ -85,9 +85,18 @@ export function checkExamples(examples: Example[], scratch = join(root, 'node_mo
     for (const [, component] of example.code.matchAll(/from '\.\/(\w+\.vue)'/g))
       writeFileSync(join(scratch, 'src', component!), '<template><div /></template>\n')
   })
+  const rootPaths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).compilerOptions.paths
   writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({
     extends: relative(scratch, join(root, 'tsconfig.json')),
-    compilerOptions: { noUnusedLocals: false, noUnusedParameters: false },
+    compilerOptions: {
+      noUnusedLocals: false,
+      noUnusedParameters: false,
+      // The root's paths, and Nuxt's types from where the Nuxt package installs them (nuxt.config blocks).
+      paths: {
+        ...Object.fromEntries(Object.entries(rootPaths).map(([name, targets]) => [name, targets.map(target => join(root, target))])),
+        '@nuxt/schema': [join(root, 'packages/nuxt/node_modules/@nuxt/schema')],
+      },
+    },
     // The root's `exclude` names node_modules, where the scratch project lives.
     exclude: [],
     include: ['src/**/*.ts', 'src/**/*.vue', relative(scratch, join(root, 'scripts/examples.d.ts'))],

@@ -14,6 +14,7 @@ import type { Router } from 'vue-router'
 import type * as Api from '../docs/convex/_generated/api'
 import type * as DataModel from '../docs/convex/_generated/dataModel'
 import type * as Server from '../docs/convex/_generated/server'
+import type {} from '../packages/nuxt/src/module'
 
 declare global {
   // The packages' composables, auto-imported as in the Nuxt module or unplugin-auto-import.
@@ -50,7 +51,8 @@ declare global {
   const paginationOptsValidator: typeof ConvexServer.paginationOptsValidator
 
   // Nuxt's auto-imports.
-  const defineNuxtConfig: (config: { modules?: string[], convex?: { url?: string } }) => unknown
+  // Typed as Nuxt types it, with the module's own `convex` key (a misspelt option fails).
+  const defineNuxtConfig: (config: import('@nuxt/schema').NuxtConfig) => unknown
   const defineNuxtPlugin: (plugin: { dependsOn?: string[], setup: () => void }) => unknown
   const useCookie: <T>(name: string) => Vue.Ref<T>
 
