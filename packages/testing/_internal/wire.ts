@@ -14,21 +14,21 @@ export function encodeTs(ts: bigint): string {
   return btoa(binary)
 }
 
-function base64UrlDecode(part: string): string {
+/** The bytes of a base64url string. */
+export function base64UrlBytes(part: string): Uint8Array {
   const base64 = part.replace(/-/g, '+').replace(/_/g, '/')
-  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4)
-  const binary = atob(padded)
-  const bytes = Uint8Array.from(binary, c => c.charCodeAt(0))
-  return new TextDecoder().decode(bytes)
+  return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), c => c.charCodeAt(0))
 }
 
-function base64UrlEncode(text: string): string {
-  const bytes = new TextEncoder().encode(text)
+function bytesToBase64Url(bytes: Uint8Array): string {
   let binary = ''
   for (const b of bytes)
     binary += String.fromCharCode(b)
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
+
+const base64UrlDecode = (part: string) => new TextDecoder().decode(base64UrlBytes(part))
+const base64UrlEncode = (text: string) => bytesToBase64Url(new TextEncoder().encode(text))
 
 /** The claims of a JWT, or `null` when `token` is not one. The signature is not checked. */
 export function decodeJwt(token: string): Record<string, unknown> | null {
@@ -185,19 +185,6 @@ export function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
 }
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
-
-function bytesToBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (const b of bytes)
-    binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
-/** The bytes of a base64url string. */
-export function base64UrlBytes(part: string): Uint8Array {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/')
-  return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), c => c.charCodeAt(0))
-}
 
 /**
  * The key test tokens are signed with (HS256): the key the in-memory backend holds for every
