@@ -322,11 +322,18 @@ interface Database {
   _validate: (table: string, document: Record<string, unknown>) => void
 }
 
+/** convex-test's lock over the transactions of one instance (its `TransactionManager`). */
+interface TransactionManager {
+  isInTransaction: () => boolean
+  /** Settles when the transaction running now ends (`null`: none runs). */
+  _waitOnCurrentFunction: Promise<void> | null
+}
+
 /**
  * The per-instance state convex-test runs functions in (its components and their databases),
  * taken from the context it enters on every call: convex-test has no accessor for it.
  */
-function worldOf(t: ReturnType<typeof convexTest>): { components: Record<string, { db: Database }> } | undefined {
+function worldOf(t: ReturnType<typeof convexTest>): { components: Record<string, { db: Database }>, transactionManager?: TransactionManager } | undefined {
   const proto = AsyncLocalStorage.prototype as any
   const run = proto.run
   let world: any
@@ -558,10 +565,20 @@ export class Executor {
     }
   }
 
-  /** Resolves when none of this executor's queries and mutations is running. */
+  /**
+   * Resolves when no transaction of this backend runs: none of the queries and mutations it
+   * started, and none that convex-test runs by itself (an action's `ctx.runMutation`, a scheduled
+   * function), whose lock it then holds. Resolved with no turn between it and the caller's next
+   * synchronous step, which therefore sees no transaction.
+   */
   async transactionsIdle(): Promise<void> {
-    while (this.transactions > 0)
-      await new Promise<void>(resolve => this.idle.push(resolve))
+    const manager = this.world?.transactionManager
+    while (this.transactions > 0 || manager?.isInTransaction()) {
+      if (this.transactions > 0)
+        await new Promise<void>(resolve => this.idle.push(resolve))
+      else
+        await manager!._waitOnCurrentFunction
+    }
   }
 
   /** Runs any function, public or internal, as the scheduler and crons do. */
