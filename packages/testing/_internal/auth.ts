@@ -140,7 +140,7 @@ export function inlineJwks(url: string): JsonWebKey[] | undefined {
   if (!match)
     return undefined
   try {
-    const text = match[1] ? new TextDecoder().decode(base64UrlBytes(match[2].replace(/\+/g, '-').replace(/\//g, '_'))) : decodeURIComponent(match[2])
+    const text = match[1] ? new TextDecoder().decode(base64UrlBytes(match[2])) : decodeURIComponent(match[2])
     const keys = JSON.parse(text)?.keys
     return Array.isArray(keys) ? keys : undefined
   }

@@ -13,6 +13,7 @@ import { convexToJson, jsonToConvex } from 'convex/values'
 import { routeTimers } from './clock'
 import { followEnvironment } from './environment'
 import { DeploymentError, publicFunctions } from './functions'
+import { base64UrlBytes, bytesToBase64 } from './wire'
 
 /** The identity that `ctx.auth.getUserIdentity()` returns in your functions. */
 export interface TestIdentity {
@@ -351,19 +352,6 @@ function worldOf(t: ReturnType<typeof convexTest>): { components: Record<string,
   return world
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let text = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(text)
-}
-
-function fromBase64(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64)
-  const bytes = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i)
-  return bytes
-}
-
 /**
  * Runs the app's functions with convex-test for one backend: only public functions for
  * clients, with injected latency and failures, as the caller's identity.
@@ -448,7 +436,7 @@ export class Executor {
     for (const [path, db] of Object.entries(this.databases())) {
       const files: Record<string, { type: string, base64: string }> = {}
       for (const [id, blob] of Object.entries(db._storage))
-        files[id] = { type: blob.type, base64: toBase64(new Uint8Array(await blob.arrayBuffer())) }
+        files[id] = { type: blob.type, base64: bytesToBase64(new Uint8Array(await blob.arrayBuffer())) }
       components[path] = {
         documents: Object.values(db._documents).map(document => convexToJson(document as Value)),
         files,
@@ -490,7 +478,7 @@ export class Executor {
     for (const [path, component] of Object.entries(data.components)) {
       const db = databases[path]
       db._documents = next.get(db)!
-      db._storage = Object.fromEntries(Object.entries(component.files).map(([id, file]) => [id, new Blob([fromBase64(file.base64)], { type: file.type })]))
+      db._storage = Object.fromEntries(Object.entries(component.files).map(([id, file]) => [id, new Blob([base64UrlBytes(file.base64)], { type: file.type })]))
       db._nextDocId = component.nextDocId
       db._lastCreationTime = component.lastCreationTime
     }

@@ -14,18 +14,20 @@ export function encodeTs(ts: bigint): string {
   return btoa(binary)
 }
 
-/** The bytes of a base64url string. */
-export function base64UrlBytes(part: string): Uint8Array {
+/** The bytes of a base64url (or base64) string. */
+export function base64UrlBytes(part: string): Uint8Array<ArrayBuffer> {
   const base64 = part.replace(/-/g, '+').replace(/_/g, '/')
   return Uint8Array.from(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4)), c => c.charCodeAt(0))
 }
 
-function bytesToBase64Url(bytes: Uint8Array): string {
+/** The base64 of `bytes` (in chunks: a stored file may be large). */
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = ''
-  for (const b of bytes)
-    binary += String.fromCharCode(b)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(binary)
 }
+
+const bytesToBase64Url = (bytes: Uint8Array) => bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 
 const base64UrlDecode = (part: string) => new TextDecoder().decode(base64UrlBytes(part))
 const base64UrlEncode = (text: string) => bytesToBase64Url(new TextEncoder().encode(text))
