@@ -4,10 +4,11 @@
 import type { FunctionReference } from 'convex/server'
 import type { Ref } from 'vue'
 import type { ConvexClientLike } from '../useConvexClient'
+import type { QueryRenderOptions } from './once'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
-import { subscribeCached } from './cache'
-import { deliverKnown, injectContext, serverQuery } from './context'
+import { injectContext } from './context'
+import { loadQuery } from './once'
 
 /** Where one query of a set stands. */
 export type QuerySetStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -29,6 +30,8 @@ export interface SetTarget {
   key: string
   /** The key its server-rendered result is kept under, when it differs from `key`. */
   ssrKey?: string
+  /** What `data` holds while there is no result yet (the entry's `default()`). */
+  placeholder?: unknown
 }
 
 /** A query set's results: reactive per key, or all at once through `version`. */
@@ -62,7 +65,7 @@ function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): b
  * Keeps `results[key]` live for every key of `targets()`. Runs synchronously with changes of
  * the targets, so a key present in the targets always has a result. On a client without
  * `onUpdate` (the HTTP client of server-side rendering) each query is fetched once and kept
- * for hydration.
+ * for hydration. `render` applies to every key (see {@link QueryRenderOptions}).
  */
 export function useQuerySet(
   client: ConvexClientLike,
@@ -70,9 +73,9 @@ export function useQuerySet(
   gcTime = 0,
   /** `false` for callers that read only `raw` after `version`: a result is then written without a reactive proxy's bookkeeping, and `results` tracks nothing. */
   perKey = true,
+  render: QueryRenderOptions = {},
 ): QuerySet {
   const context = injectContext()
-  const live = typeof client.onUpdate === 'function'
   const instance = getCurrentInstance()
   const results: Record<string, QuerySetResult> = perKey ? shallowReactive<Record<string, QuerySetResult>>({}) : {}
   const raw = toRaw(results)
@@ -94,23 +97,14 @@ export function useQuerySet(
       write(key, slot, target ? failure(target) : IDLE)
       return
     }
-    write(key, slot, PENDING)
-    const ssrKey = target.ssrKey ?? target.key
-    if (!live) {
-      const fetched = serverQuery(client, context, target.reference, target.args, ssrKey).then(
-        (value: unknown) => write(key, slot, success(value)),
-        (e: Error) => write(key, slot, failure(e)),
-      )
-      if (instance)
-        onServerPrefetch(() => fetched, instance)
-      return
-    }
+    write(key, slot, target.placeholder === undefined ? PENDING : { ...PENDING, data: target.placeholder })
     const onValue = (value: unknown) => write(key, slot, success(value))
     // An error keeps the last result shown.
-    const onError = (e: Error) => write(key, slot, failure(e, raw[key]?.data))
-    const { subscription, unsubscribe } = subscribeCached(client, context, gcTime, target.reference, target.args, target.key, onValue, onError)
-    slot.unsubscribe = unsubscribe
-    deliverKnown(subscription, context, ssrKey, onValue, onError)
+    const onError = (e: Error) => write(key, slot, failure(e, raw[key]?.data ?? target.placeholder))
+    const { stop, fetched } = loadQuery(client, context, render, gcTime, { ...target, ssrKey: target.ssrKey ?? target.key }, { onValue, onError })
+    slot.unsubscribe = stop
+    if (fetched && instance)
+      onServerPrefetch(() => fetched, instance)
   }
 
   function close(key: string) {

@@ -2,6 +2,7 @@ import type { FunctionArgs, FunctionReference, PaginationOptions, PaginationResu
 import type { ComputedRef, MaybeRefOrGetter } from 'vue'
 import type { QueryTarget } from '../_internal'
 import type { ArgsWithRefs } from '../_internal/args'
+import type { QueryRenderOptions } from '../_internal/once'
 import type { SetTarget, SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
@@ -32,8 +33,11 @@ export type PaginatedQueryItem<Query extends PaginatedQueryReference> = Query['_
  */
 export type PaginationStatus = 'LoadingFirstPage' | 'CanLoadMore' | 'LoadingMore' | 'Exhausted' | 'Error'
 
-/** Options of {@link useConvexPaginatedQuery}. */
-export interface UseConvexPaginatedQueryOptions {
+/**
+ * Options of {@link useConvexPaginatedQuery}; `server` and `subscribe` apply to every page
+ * (`subscribe: false`: each page is fetched once, `loadMore` fetches the next).
+ */
+export interface UseConvexPaginatedQueryOptions<Item = unknown> extends QueryRenderOptions {
   /** Items in the first page. */
   initialNumItems: number
   /**
@@ -54,6 +58,12 @@ export interface UseConvexPaginatedQueryOptions {
    * @default the plugin's `gcTime` (0 unless set there)
    */
   gcTime?: number
+  /**
+   * The items `results` holds while the first page loads (`status` stays `'LoadingFirstPage'`),
+   * as `useAsyncData`'s `default`.
+   * @default () => []
+   */
+  default?: () => Item[]
 }
 
 /** What {@link useConvexPaginatedQuery} returns. */
@@ -172,7 +182,7 @@ type Step
 export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   query: MaybeRefOrGetter<Query>,
   args: MaybeRefOrGetter<ArgsWithRefs<PaginatedQueryArgs<Query>> | 'skip'>,
-  options: UseConvexPaginatedQueryOptions,
+  options: UseConvexPaginatedQueryOptions<PaginatedQueryItem<Query>>,
 ): UseConvexPaginatedQueryReturn<Query> {
   const NAME = 'useConvexPaginatedQuery'
   const { initialNumItems, keepPreviousData = false } = options ?? ({} as UseConvexPaginatedQueryOptions)
@@ -223,7 +233,9 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       targets[key] = target
     }
     return targets
-  }, gcTime, false)
+  }, gcTime, false, options)
+  /** What `results` shows while the first page loads, when there are no previous items. */
+  const placeholder = options.default?.() as unknown[] | undefined
 
   /** The last join of the shown pages' items (see `joinPages`). */
   let joined: Joined = { pages: [], items: [] }
@@ -284,9 +296,10 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           ? (!state || state.nextKey === 1 ? 'LoadingFirstPage' : 'LoadingMore')
           : last.isDone ? 'Exhausted' : 'CanLoadMore'
     const stale = status === 'LoadingFirstPage' && !error ? previous.value : null
+    const instead = stale ?? (status === 'LoadingFirstPage' && !error ? placeholder : undefined)
     const items = joinPages(shown, joined)
     joined = { pages: shown, items }
-    return { items, status, error, last, steps, stale }
+    return { items, status, error, last, steps, stale, instead }
   })
 
   // A new list starts at its first page.
@@ -375,7 +388,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   }
 
   return {
-    results: computed(() => (view.value.stale ?? view.value.items) as PaginatedQueryItem<Query>[]),
+    results: computed(() => (view.value.instead ?? view.value.items) as PaginatedQueryItem<Query>[]),
     status: computed(() => view.value.status),
     isLoading: computed(() => view.value.status === 'LoadingFirstPage' || view.value.status === 'LoadingMore'),
     error: computed(() => view.value.error),

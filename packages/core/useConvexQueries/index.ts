@@ -1,6 +1,7 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { MaybeRefOrGetter } from 'vue'
 import type { ArgsWithRefs } from '../_internal/args'
+import type { QueryRenderOptions } from '../_internal/once'
 import type { SetTargets } from '../_internal/querySet'
 import type { ConvexClientLike } from '../useConvexClient'
 import type { QueryStatus } from '../useConvexQuery'
@@ -14,6 +15,8 @@ import { useQuerySet } from '../_internal/querySet'
 export interface ConvexQueriesEntry<Query extends FunctionReference<'query'> = FunctionReference<'query'>> {
   query: Query
   args: ArgsWithRefs<FunctionArgs<Query>> | 'skip'
+  /** The placeholder `data` holds while this key has no result yet (`status` stays `'pending'`). */
+  default?: () => FunctionReturnType<Query>
 }
 
 /** The record {@link useConvexQueries} takes: any keys, each a query with its arguments. */
@@ -29,8 +32,8 @@ export interface ConvexQueriesResult<Result> {
   error: Error | null
 }
 
-/** Options of {@link useConvexQueries}. */
-export interface UseConvexQueriesOptions {
+/** Options of {@link useConvexQueries}; `server` and `subscribe` apply to every key. */
+export interface UseConvexQueriesOptions extends QueryRenderOptions {
   /**
    * The client to subscribe with, instead of the provided one.
    * @default the client provided by `createConvexVue` or `provideConvexClient`
@@ -82,7 +85,10 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
         if (!entry || typeof entry !== 'object')
           throw usageError(7, NAME, process.env.NODE_ENV !== 'production' && `the entry "${key}" must be { query, args }, but got ${String(entry)}.`)
         const args = toValue(entry.args)
-        return args === 'skip' ? null : queryTarget(NAME, entry.query, args as Record<string, unknown>, 'api.messages.list')
+        if (args === 'skip')
+          return null
+        const target = queryTarget(NAME, entry.query, args as Record<string, unknown>, 'api.messages.list')
+        return entry.default ? { ...target, placeholder: entry.default() } : target
       })
     }
     return next
@@ -95,5 +101,5 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   return useQuerySet(client, () => {
     const next = guard(targets)
     return next instanceof Error ? {} : next
-  }, gcTime).results as unknown as UseConvexQueriesReturn<Spec>
+  }, gcTime, true, options).results as unknown as UseConvexQueriesReturn<Spec>
 }

@@ -1,12 +1,16 @@
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ArgsWithRefs } from '../_internal/args'
+import type { QueryRenderOptions } from '../_internal/once'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
-import { resolveGcTime, subscribeCached } from '../_internal/cache'
-import { deliverKnown, injectContext, serverQuery } from '../_internal/context'
+import { resolveGcTime } from '../_internal/cache'
+import { injectContext } from '../_internal/context'
+import { loadQuery } from '../_internal/once'
+
+export type { QueryRenderOptions } from '../_internal/once'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -17,8 +21,11 @@ export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
  */
 export type QueryArgsOrSkip<Query extends FunctionReference<'query'>> = ArgsWithRefs<FunctionArgs<Query>> | 'skip'
 
-/** Options of {@link useConvexQuery}. */
-export interface UseConvexQueryOptions {
+/**
+ * Options of {@link useConvexQuery}. `Default` is the type of `default()`'s placeholder, which
+ * `data` may then hold.
+ */
+export interface UseConvexQueryOptions<Default = undefined> extends QueryRenderOptions {
   /**
    * The client to subscribe with, instead of the provided one.
    * @default the client provided by `createConvexVue` or `provideConvexClient`
@@ -36,15 +43,21 @@ export interface UseConvexQueryOptions {
    * @default the plugin's `gcTime` (0 unless set there)
    */
   gcTime?: number
+  /**
+   * The value `data` holds while there is no result (pending, skipped or failed before any
+   * result), as `useAsyncData`'s `default`: a placeholder, so `status` stays `'pending'`.
+   * @default () => undefined
+   */
+  default?: () => Default
 }
 
 /** What {@link useConvexQuery} returns; `await` it to wait for the first result. */
-export interface UseConvexQueryReturn<Query extends FunctionReference<'query'>> extends PromiseLike<UseConvexQueryState<Query>> {}
+export interface UseConvexQueryReturn<Query extends FunctionReference<'query'>, Default = undefined> extends PromiseLike<UseConvexQueryState<Query, Default>> {}
 
 /** The refs of {@link useConvexQuery}. */
-export interface UseConvexQueryState<Query extends FunctionReference<'query'>> {
-  /** The latest result, live; `undefined` until the first one arrives. */
-  data: Readonly<ShallowRef<FunctionReturnType<Query> | undefined>>
+export interface UseConvexQueryState<Query extends FunctionReference<'query'>, Default = undefined> {
+  /** The latest result, live; `undefined` (or the `default()` placeholder) until the first one arrives. */
+  data: Readonly<ShallowRef<FunctionReturnType<Query> | Default>>
   /** The query's error, `null` otherwise. `data` keeps the last result meanwhile. */
   error: Readonly<ShallowRef<Error | null>>
   /** `'idle'` (skipped), `'pending'` (no result yet), `'success'` or `'error'`. */
@@ -57,9 +70,9 @@ export interface UseConvexQueryState<Query extends FunctionReference<'query'>> {
 
 // Arguments may be omitted exactly when every one is optional (`{}` is assignable to them).
 // eslint-disable-next-line ts/no-empty-object-type
-type ArgsParameter<Query extends FunctionReference<'query'>> = {} extends FunctionArgs<Query>
-  ? [args?: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
-  : [args: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions]
+type ArgsParameter<Query extends FunctionReference<'query'>, Default> = {} extends FunctionArgs<Query>
+  ? [args?: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions<Default>]
+  : [args: MaybeRefOrGetter<QueryArgsOrSkip<Query>>, options?: UseConvexQueryOptions<Default>]
 
 /**
  * Subscribes to a Convex query: `data` updates live whenever the result changes on the server.
@@ -73,12 +86,13 @@ type ArgsParameter<Query extends FunctionReference<'query'>> = {} extends Functi
  * @example
  * const { data: messages } = useConvexQuery(api.messages.list, { limit: 20 })
  */
-export function useConvexQuery<Query extends FunctionReference<'query'>>(
+export function useConvexQuery<Query extends FunctionReference<'query'>, Default = undefined>(
   query: MaybeRefOrGetter<Query>,
-  ...[args, options = {}]: ArgsParameter<Query>
-): UseConvexQueryState<Query> & UseConvexQueryReturn<Query> {
+  ...[args, options = {}]: ArgsParameter<Query, Default>
+): UseConvexQueryState<Query, Default> & UseConvexQueryReturn<Query, Default> {
   const NAME = 'useConvexQuery'
   const { keepPreviousData = false } = options
+  const placeholder = options.default ?? (() => undefined as Default)
   const plainName = checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
@@ -86,9 +100,11 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
   // Live wherever the client can subscribe (a ConvexClient, in a browser or in Node); an HTTP
   // client (server-side rendering) fetches once.
   const live = typeof client.onUpdate === 'function'
+  // `server: false` while rendering on the server: pending, for the browser to load.
+  const leftToBrowser = !live && options.server === false
 
   type Result = FunctionReturnType<Query>
-  const data = shallowRef<Result>()
+  const data = shallowRef<Result | Default>(placeholder())
   const error = shallowRef<Error | null>(null)
   const state = shallowRef<QueryStatus>('pending')
   const isStale = shallowRef(false)
@@ -140,24 +156,17 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
       isStale.value = true
     }
     else {
-      data.value = undefined
+      data.value = placeholder()
       isStale.value = false
     }
     error.value = null
     settle('pending')
 
-    if (!live) {
-      // Server-side rendering: one HTTP fetch, kept for hydration.
-      const fetched = serverQuery(client, context, next.reference, next.args, next.key).then(onValue, onError)
-      if (getCurrentInstance())
-        onServerPrefetch(() => fetched)
-      return
-    }
-
-    const { subscription, unsubscribe: end } = subscribeCached(client, context, gcTime, next.reference, next.args, next.key, onValue, onError)
+    const { stop: end, fetched } = loadQuery(client, context, options, gcTime, { ...next, ssrKey: next.key }, { onValue, onError })
     unsubscribe = end
-    // A result already in the client (another component subscribed) or rendered on the server shows at once.
-    deliverKnown(subscription, context, next.key, onValue, onError)
+    // Server-side rendering: one HTTP fetch, kept for hydration, which the render waits for.
+    if (fetched && getCurrentInstance())
+      onServerPrefetch(() => fetched)
   }
 
   type Target = ReturnType<typeof resolveTarget>
@@ -170,7 +179,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
       return
     if (!next) {
       stop()
-      data.value = undefined
+      data.value = placeholder()
       error.value = null
       isStale.value = false
       return settle('idle')
@@ -206,11 +215,12 @@ export function useConvexQuery<Query extends FunctionReference<'query'>>(
     done.forEach(w => w())
   })
 
-  const refs: UseConvexQueryState<Query> = { data, error, status, pending, isStale: computed(() => isStale.value) }
+  const refs: UseConvexQueryState<Query, Default> = { data, error, status, pending, isStale: computed(() => isStale.value) }
   return {
     ...refs,
     then(onFulfilled, onRejected) {
-      const wait = state.value === 'pending' && !disposed
+      // A query left to the browser renders pending on the server: nothing to wait for there.
+      const wait = state.value === 'pending' && !disposed && !leftToBrowser
         ? new Promise<void>(resolve => waiters.push(resolve))
         : Promise.resolve()
       return wait
