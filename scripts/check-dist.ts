@@ -3,7 +3,7 @@
  * what its source exports, with type declarations beside it.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import process from 'node:process'
 import { pathToFileURL } from 'node:url'
@@ -38,16 +38,26 @@ const declarations = listPackages().flatMap((pkg) => {
   const manifest = JSON.parse(readFileSync(join(root, 'packages', pkg.dir, 'package.json'), 'utf8'))
   return Object.values<any>(manifest.exports).filter(t => typeof t === 'object').map(t => join(root, 'packages', pkg.dir, t.types))
 })
+// The Nuxt module's runtime files (plugin, route middleware, server utilities), which Nuxt and
+// Nitro import from dist/runtime; `#imports` is Nitro's, declared here as Nitro declares it.
+const runtime = join(root, 'packages/nuxt/dist/runtime')
+declarations.push(...readdirSync(runtime, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.d.mts')).map(f => join(runtime, f)))
+writeFileSync(join(scratch, 'nitro-imports.d.ts'), `declare module '#imports' {
+  export function useRuntimeConfig(event?: unknown): { public: Record<string, any> }
+}
+`)
 writeFileSync(join(scratch, 'nuxt-config.ts'), `import type { NuxtConfig } from '@nuxt/schema'
 import type {} from '@vueuse-convex/nuxt'
 
-export const config: NuxtConfig = { modules: ['@vueuse-convex/nuxt'], convex: { url: 'https://example.convex.cloud', autoImports: false } }
+export const config: NuxtConfig = { modules: ['@vueuse-convex/nuxt'], convex: { url: 'https://example.convex.cloud', autoImports: false, auth: { cookie: 'convex-token', redirectTo: '/login' } } }
 // @ts-expect-error a misspelt option of the module
 export const typo: NuxtConfig = { convex: { ulr: 'https://example.convex.cloud' } }
+// @ts-expect-error a misspelt auth option
+export const authTypo: NuxtConfig = { convex: { auth: { cokie: 'convex-token' } } }
 `)
 writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({
   compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, module: 'preserve', moduleResolution: 'bundler', target: 'es2022', lib: ['es2022', 'dom'], types: ['node'] },
-  files: ['nuxt-config.ts', ...declarations.map(file => relative(scratch, file))],
+  files: ['nuxt-config.ts', 'nitro-imports.d.ts', ...declarations.map(file => relative(scratch, file))],
 }))
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(scratch, 'tsconfig.json'), '--pretty', 'false'], { cwd: scratch, encoding: 'utf8' })
 // Every declaration file is checked; the errors that count are in ours and in the scratch file

@@ -95,6 +95,8 @@ export function checkExamples(examples: Example[], scratch = join(root, 'node_mo
       paths: {
         ...Object.fromEntries(Object.entries(rootPaths).map(([name, targets]) => [name, targets.map(target => join(root, target))])),
         '@nuxt/schema': [join(root, 'packages/nuxt/node_modules/@nuxt/schema')],
+        // The module's `#convex` alias of the app's convex/ folder.
+        '#convex/*': [join(root, 'docs/convex/*')],
       },
     },
     // The root's `exclude` names node_modules, where the scratch project lives.

@@ -55,6 +55,14 @@ declare global {
   const defineNuxtConfig: (config: import('@nuxt/schema').NuxtConfig) => unknown
   const defineNuxtPlugin: (plugin: { dependsOn?: string[], setup: () => void }) => unknown
   const useCookie: <T>(name: string) => Vue.Ref<T>
+  const definePageMeta: (meta: { middleware?: 'convex-auth' | Array<'convex-auth'> }) => void
+  const useRoute: () => import('vue-router').RouteLocationNormalizedLoaded
+  // Nitro's auto-imports in server routes, the module's server utilities among them.
+  const defineEventHandler: typeof import('h3').defineEventHandler
+  const readBody: typeof import('h3').readBody
+  const createError: typeof import('h3').createError
+  const useConvexServer: typeof import('../packages/nuxt/src/runtime/server/convex').useConvexServer
+  const getConvexToken: typeof import('../packages/nuxt/src/runtime/server/convex').getConvexToken
 
   // Vitest and Vite.
   const vi: typeof Vitest.vi

@@ -1,5 +1,5 @@
 import { paginationOptsValidator } from 'convex/server'
-import { v } from 'convex/values'
+import { ConvexError, v } from 'convex/values'
 import { internal } from './_generated/api'
 import { internalMutation, mutation, query } from './_generated/server'
 
@@ -25,6 +25,17 @@ export const send = mutation({
     if (!args.body.trim())
       throw new Error('A message needs a body')
     return await ctx.db.insert('messages', args)
+  },
+})
+
+/** Posts a message as the signed-in user (their name is the author); refuses a signed-out caller. */
+export const sendAsMe = mutation({
+  args: { body: v.string() },
+  handler: async (ctx, { body }) => {
+    const identity = await ctx.auth.getUserIdentity()
+    if (!identity)
+      throw new ConvexError({ code: 'unauthenticated', status: 401, message: 'Sign in to post.' })
+    return await ctx.db.insert('messages', { author: identity.name ?? identity.subject, body })
   },
 })
 

@@ -60,3 +60,17 @@ export const echoQuery = query({
   args: { value: v.any() },
   handler: async (_ctx, { value }) => value,
 })
+
+/**
+ * The counter `name`, failing with ConvexError({ code: 'unavailable' }) while it is above 0: a
+ * query that fails, then recovers live when the counter comes down.
+ */
+export const failWhile = query({
+  args: { name: v.string() },
+  handler: async (ctx, { name }) => {
+    const row = await ctx.db.query('counters').withIndex('by_name', q => q.eq('name', name)).unique()
+    if ((row?.value ?? 0) > 0)
+      throw new ConvexError({ code: 'unavailable', value: row!.value })
+    return row?.value ?? 0
+  },
+})

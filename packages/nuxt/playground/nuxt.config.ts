@@ -7,8 +7,13 @@ const r = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 export default defineNuxtConfig({
   modules: ['../src/module'],
-  // The URL comes at run time: NUXT_PUBLIC_CONVEX_URL, set by the test to its backend.
-  convex: { url: '' },
+  convex: {
+    // The URL comes at run time: NUXT_PUBLIC_CONVEX_URL, set by the test to its backend.
+    url: '',
+    // The user's token lives in this cookie (here set by the test; in a real app by your
+    // sign-in), for the page render, the browser and the server routes alike.
+    auth: { cookie: 'convex-token', redirectTo: '/login' },
+  },
   alias: {
     // The workspace's sources, so the playground needs no build of the packages.
     '@vueuse-convex/core': r('../../core/index.ts'),

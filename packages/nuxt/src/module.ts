@@ -1,6 +1,6 @@
 import type { Nuxt, NuxtModule } from '@nuxt/schema'
 import type { ConvexClientOptions } from 'convex/browser'
-import { addComponent, addDevServerHandler, addImports, addPlugin, createResolver, defineNuxtModule } from '@nuxt/kit'
+import { addComponent, addDevServerHandler, addImports, addPlugin, addRouteMiddleware, addServerImports, createResolver, defineNuxtModule } from '@nuxt/kit'
 import { defineEventHandler, setResponseHeader } from 'h3'
 import { DEVTOOLS_TAB_ROUTE, devtoolsTabHtml } from './devtools'
 import { components, composables } from './exports'
@@ -25,12 +25,36 @@ export interface ModuleOptions {
    * @default true
    */
   autoImports?: boolean
+  /**
+   * Signing in, for pages and server routes alike: see {@link ModuleAuthOptions}.
+   * @default {}
+   */
+  auth?: ModuleAuthOptions
+}
+
+/** The `auth` options of the module. */
+export interface ModuleAuthOptions {
+  /**
+   * The cookie that holds the signed-in user's Convex JWT. When set, the page render, the
+   * browser and `useConvexServer(event)` all read the user from it (an expired token is no
+   * user), and the app needs no auth plugin of its own. Leave it unset when the app calls
+   * `useConvexAuth().setAuth()` itself (server routes then take `Authorization: Bearer`).
+   * @default undefined
+   */
+  cookie?: string
+  /**
+   * Where a signed-out user is sent from a page with `definePageMeta({ middleware:
+   * 'convex-auth' })`, with the page asked for in `?redirect=`.
+   * @default '/'
+   */
+  redirectTo?: string
 }
 
 /** What the module puts in `runtimeConfig.public.convex`. */
 export interface ConvexRuntimeConfig {
   url: string
   clientOptions: ConvexClientOptions
+  auth: ModuleAuthOptions
 }
 
 /**
@@ -52,6 +76,7 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     url: '',
     clientOptions: {},
     autoImports: true,
+    auth: {},
   },
   setup(options: ModuleOptions, nuxt: Nuxt) {
     const { resolve } = createResolver(import.meta.url)
@@ -59,9 +84,16 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     config.convex = {
       url: options.url ?? '',
       clientOptions: options.clientOptions ?? {},
+      auth: { redirectTo: '/', ...options.auth },
       ...config.convex,
     }
     addPlugin({ src: resolve('./runtime/plugin'), mode: 'all' })
+    // `definePageMeta({ middleware: 'convex-auth' })` requires a signed-in user.
+    addRouteMiddleware({ name: 'convex-auth', path: resolve('./runtime/middleware/auth') })
+    // Convex in server routes, server middleware and server plugins.
+    addServerImports(['useConvexServer', 'getConvexToken', 'toH3Error'].map(name => ({ name, from: resolve('./runtime/server/convex') })))
+    // `#convex/_generated/api` for the app's own convex/ folder, in pages and server routes.
+    nuxt.options.alias['#convex'] ??= resolve(nuxt.options.rootDir, 'convex')
     if (nuxt.options.dev) {
       // Nuxt DevTools lists only its own tabs, not Vue Devtools' custom inspectors: a "Convex"
       // tab shows the same inspector (live queries, paginated lists, auth, connection).

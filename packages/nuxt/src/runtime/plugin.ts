@@ -1,9 +1,12 @@
 // Installs vueuse-convex in a Nuxt app: the plugin's server results and signed-in state travel
 // to the browser in the Nuxt payload, so the hydrating render matches the server's HTML.
-import type { ConvexSsrState } from '@vueuse-convex/core'
+import type { ConvexAuthProvider, ConvexSsrState } from '@vueuse-convex/core'
 import type { ConvexRuntimeConfig } from '../module'
-import { createConvexVue } from '@vueuse-convex/core'
-import { defineNuxtPlugin, useRuntimeConfig } from 'nuxt/app'
+import { createConvexVue, useConvexAuth } from '@vueuse-convex/core'
+import { defineNuxtPlugin, navigateTo, useCookie, useRouter, useRuntimeConfig } from 'nuxt/app'
+import { watch } from 'vue'
+import { requiresSignIn, signInRoute } from './routes'
+import { tokenIfValid } from './token'
 
 /** The payload key the server's state travels under. */
 const KEY = 'vueuseConvex'
@@ -12,17 +15,43 @@ export default defineNuxtPlugin({
   name: 'vueuse-convex',
   enforce: 'pre',
   setup(nuxtApp) {
-    const { url, clientOptions } = (useRuntimeConfig().public.convex ?? {}) as Partial<ConvexRuntimeConfig>
+    const { url, clientOptions, auth } = (useRuntimeConfig().public.convex ?? {}) as Partial<ConvexRuntimeConfig>
     if (!url)
       throw new Error('[vueuse-convex] No Convex URL: set `convex: { url }` in nuxt.config.ts, or NUXT_PUBLIC_CONVEX_URL when the app starts.')
     const plugin = createConvexVue({
       url,
       clientOptions,
       initialState: import.meta.client ? nuxtApp.payload[KEY] as ConvexSsrState | undefined : undefined,
+      auth: auth?.cookie ? cookieAuth(auth.cookie) : undefined,
     })
     nuxtApp.vueApp.use(plugin)
     // Serialized after the render, once every query of the page has its result.
     if (import.meta.server)
       nuxtApp.payload[KEY] = plugin.state
+    // A page that needs a signed-in user leaves as soon as there is none (signed out here or
+    // in another tab, or the server ended the session).
+    if (import.meta.client) {
+      const { isLoading, isAuthenticated } = useConvexAuth()
+      const router = useRouter()
+      watch(() => !isLoading.value && !isAuthenticated.value, (signedOut) => {
+        const route = router.currentRoute.value
+        const target = signedOut && requiresSignIn(route) ? signInRoute(nuxtApp, route) : null
+        if (target)
+          void nuxtApp.runWithContext(() => navigateTo(target))
+      })
+    }
   },
 })
+
+/**
+ * Signed in while the cookie holds an unexpired token: read from the request on the server,
+ * from `document.cookie` in the browser, and followed across tabs.
+ */
+function cookieAuth(name: string): ConvexAuthProvider {
+  const token = useCookie<string | null>(name, { readonly: true })
+  return {
+    isLoading: false,
+    isAuthenticated: () => !!tokenIfValid(token.value),
+    fetchAccessToken: async () => tokenIfValid(token.value),
+  }
+}
