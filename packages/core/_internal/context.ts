@@ -33,8 +33,13 @@ export interface ConvexAuthProvider {
 
 /** What the plugin shares besides the client: auth state and the SSR query results. */
 export interface ConvexContext {
-  /** Kept up to date by `useConvexAuth` and the `auth` option. */
-  auth: { isLoading: boolean, isAuthenticated: boolean, error: Error | null, fetchToken: AuthTokenFetcher | null }
+  /**
+   * Kept up to date by `useConvexAuth` and the `auth` option. `isRefreshing`: the server
+   * refused the confirmed token and the client is fetching a fresh one (convex/react's).
+   */
+  auth: { isLoading: boolean, isAuthenticated: boolean, isRefreshing: boolean, error: Error | null, fetchToken: AuthTokenFetcher | null }
+  /** Why the server last refused a token, as the client logged it (clients the plugin created). */
+  refusal?: string
   /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
   ssr: ConvexSsrState
   /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
@@ -126,7 +131,7 @@ export function clearRendered(context: ConvexContext): void {
 export function createConvexContext(initialState?: ConvexSsrState): ConvexContext {
   const rendered = initialState?.auth
   return {
-    auth: shallowReactive({ isLoading: false, isAuthenticated: !!rendered?.isAuthenticated, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
+    auth: shallowReactive({ isLoading: false, isAuthenticated: !!rendered?.isAuthenticated, isRefreshing: false, error: null as Error | null, fetchToken: null as AuthTokenFetcher | null }),
     ssr: { queries: { ...initialState?.queries }, errors: initialState?.errors && { ...initialState.errors }, auth: rendered && { ...rendered } },
   }
 }
@@ -217,6 +222,7 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
   const signedInBefore = !!auth.fetchToken
   auth.fetchToken = fetchToken
   auth.error = null
+  auth.isRefreshing = false
   const live = typeof client.setAuth === 'function' && typeof client.onUpdate === 'function'
   if (!live)
     return setServerToken(client, context, fetchToken)
@@ -253,11 +259,14 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
   // A fetcher that throws (the identity provider is down) would leave the client waiting for a
   // token for good, with every call paused: it counts as "no token", and the reason is kept.
   // A replaced fetcher answers "no token", so a refresh it had scheduled signs nobody in.
+  let gaveToken = false
   const guarded: AuthTokenFetcher = async (args) => {
     if (auth.fetchToken !== fetchToken)
       return null
     try {
-      return await fetchToken(args)
+      const token = await fetchToken(args)
+      gaveToken = !!token
+      return token
     }
     catch (e) {
       if (auth.fetchToken === fetchToken)
@@ -277,10 +286,22 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
         clearRendered(context)
         clearCache(client)
       }
+      // A token was given and refused: never silently signed out.
+      if (!isAuthenticated && gaveToken && !auth.error)
+        auth.error = refusedError(context.refusal)
+      context.refusal = undefined
       auth.isAuthenticated = isAuthenticated
       auth.isLoading = false
       if (isAuthenticated)
         auth.error = null
+      else
+        auth.isRefreshing = false
+    }, (isRefreshing) => {
+      if (auth.fetchToken !== fetchToken)
+        return
+      auth.isRefreshing = isRefreshing
+      if (!isRefreshing)
+        context.refusal = undefined // the fresh token was accepted
     })
   }
   if (context.signingOut)
@@ -289,8 +310,79 @@ function setFetcher(client: ConvexClientLike, context: ConvexContext, fetchToken
     signIn()
 }
 
-function setClientAuth(client: ConvexClientLike, fetchToken: AuthTokenFetcher, onChange: (isAuthenticated: boolean) => void): void {
-  ;(client.setAuth as (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void) => void)(fetchToken, onChange)
+/** Why a token was refused, to show the user or a developer (never the token itself). */
+function refusedError(reason: string | undefined): Error {
+  return new Error(`[vueuse-convex] The Convex server refused the user's token${reason ? `: ${reason}` : ''}. ${
+    process.env.NODE_ENV !== 'production' ? 'Check that convex/auth.config.ts lists the token\'s issuer (domain) and audience (applicationID), and that the token has not expired.' : 'Sign in again.'}`)
+}
+
+/**
+ * What convex's client logs when the server refuses a token: `attempting to reauthenticate:
+ * <reason> [v1]` (verbose) as it tries another, `Failed to authenticate: "<reason>", …` as it gives up.
+ */
+const REFUSED = /^(?:attempting to reauthenticate: ([\s\S]*?)(?: \[v\d+\])?$|Failed to authenticate: "([\s\S]*)", check your server auth config)/
+
+/**
+ * The logger of a client the plugin creates: convex's own output (the console, `false`: none,
+ * or the app's logger), and the reason the server gave when it refused a token, kept for
+ * `useConvexAuth().error`.
+ */
+export function authLogger(context: ConvexContext, own: ConvexLogger | boolean | undefined, verbose: boolean): ConvexLogger {
+  const out: ConvexLogger = typeof own === 'object'
+    ? own
+    : own === false
+      ? { logVerbose() {}, log() {}, warn() {}, error() {} }
+      : {
+          // Convex's own output, as its default logger writes it (its functions' logs, say).
+          // eslint-disable-next-line no-console
+          logVerbose: (...a) => verbose && console.debug(new Date().toISOString(), ...a),
+          // eslint-disable-next-line no-console
+          log: (...a) => console.log(...a),
+          warn: (...a) => console.warn(...a),
+          error: (...a) => console.error(...a),
+        }
+  const hear = (first: unknown) => {
+    const match = typeof first === 'string' ? REFUSED.exec(first) : null
+    if (match)
+      context.refusal = match[1] ?? match[2]
+  }
+  return {
+    logVerbose: (...a) => {
+      hear(a[0])
+      out.logVerbose(...a)
+    },
+    log: (...a) => out.log(...a),
+    warn: (...a) => out.warn(...a),
+    error: (...a) => {
+      hear(a[0])
+      out.error(...a)
+    },
+  }
+}
+
+/** convex/browser's `Logger`. */
+export interface ConvexLogger {
+  logVerbose: (...args: any[]) => void
+  log: (...args: any[]) => void
+  warn: (...args: any[]) => void
+  error: (...args: any[]) => void
+}
+
+/**
+ * `client.setAuth(fetchToken, onChange)`, with `onRefreshChange` where the client reports it:
+ * `ConvexClient.setAuth` does not pass it on (convex 1.48), its sync client's `setAuth` does.
+ */
+function setClientAuth(client: ConvexClientLike, fetchToken: AuthTokenFetcher, onChange: (isAuthenticated: boolean) => void, onRefreshChange?: (isRefreshing: boolean) => void): void {
+  type SetAuth = (f: AuthTokenFetcher, c: (isAuthenticated: boolean) => void, r?: (isRefreshing: boolean) => void) => void
+  let sync: { setAuth?: SetAuth } | undefined
+  try {
+    sync = onRefreshChange && !(client as { disabled?: boolean }).disabled ? (client as { client?: { setAuth?: SetAuth } }).client : undefined
+  }
+  catch {} // a disabled ConvexClient (server-side rendering) has no sync client
+  if (typeof sync?.setAuth === 'function')
+    sync.setAuth(fetchToken, onChange, onRefreshChange)
+  else
+    (client.setAuth as SetAuth)(fetchToken, onChange)
 }
 
 /**

@@ -23,7 +23,13 @@ export interface UseConvexAuthReturn {
   isLoading: ComputedRef<boolean>
   /** `true` once the server accepted the token; `false` when signed out or refused. */
   isAuthenticated: ComputedRef<boolean>
-  /** Why the last sign-in failed when the token fetcher threw (identity provider down), else `null`. */
+  /**
+   * `true` while a signed-in client fetches a fresh token because the server refused the one
+   * it had confirmed (it expired, say); calls wait meanwhile, and `isAuthenticated` stays
+   * `true`. Routine refreshes before expiry do not set it (as in `convex/react`).
+   */
+  isRefreshing: ComputedRef<boolean>
+  /** Why the last sign-in failed: the token fetcher threw (identity provider down), or the server refused the token (its reason, never the token); else `null`. */
   error: ComputedRef<Error | null>
   /**
    * Signs in: the client calls `fetchToken({ forceRefreshToken })` now and whenever the token
@@ -54,6 +60,7 @@ export function useConvexAuth(options: UseConvexAuthOptions = {}): UseConvexAuth
   return {
     isLoading: computed(() => context.auth.isLoading),
     isAuthenticated: computed(() => context.auth.isAuthenticated),
+    isRefreshing: computed(() => context.auth.isRefreshing && context.auth.isAuthenticated),
     error: computed(() => context.auth.error),
     setAuth(auth) {
       if (typeof auth === 'function')
@@ -92,3 +99,9 @@ export const Unauthenticated = /* #__PURE__ */ gate('Unauthenticated', a => !a.i
 
 /** Renders its slot while signing in is undecided (`convex/react`'s `<AuthLoading>`). */
 export const AuthLoading = /* #__PURE__ */ gate('AuthLoading', a => a.isLoading.value)
+
+/**
+ * Renders its slot while a signed-in client fetches a fresh token after the server refused
+ * its confirmed one (`convex/react`'s `<AuthRefreshing>`); `<Authenticated>` keeps its content meanwhile.
+ */
+export const AuthRefreshing = /* #__PURE__ */ gate('AuthRefreshing', a => a.isRefreshing.value)

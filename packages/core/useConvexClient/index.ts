@@ -6,7 +6,7 @@ import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
 import { activeApp, checkGcTime, clearCache } from '../_internal/cache'
-import { applyAuth, applyAuthProvider, createConvexContext, trackMount } from '../_internal/context'
+import { applyAuth, applyAuthProvider, authLogger, createConvexContext, trackMount } from '../_internal/context'
 import { createRegistry } from '../_internal/devtoolsRegistry'
 import { ConvexClientKey, ConvexContextKey } from './key'
 
@@ -128,7 +128,8 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
       return client
     if (!isBrowser)
       return new ConvexHttpClient(url!) as unknown as ConvexClientLike
-    const created = new ConvexClient(url!, clientOptions)
+    // The client's log says why the server refused a token: useConvexAuth().error tells it too.
+    const created = new ConvexClient(url!, { ...clientOptions, logger: authLogger(context, clientOptions?.logger, !!clientOptions?.verbose) })
     app.onUnmount(() => void created.close())
     return created as unknown as ConvexClientLike
   }

@@ -17,6 +17,7 @@ export const composables = [
 /** The components the module registers globally from `@vueuse-convex/core`. */
 export const components = [
   'AuthLoading',
+  'AuthRefreshing',
   'Authenticated',
   'Unauthenticated',
 ] as const

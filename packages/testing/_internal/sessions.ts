@@ -10,7 +10,7 @@ import { convexToJson, jsonToConvex } from 'convex/values'
 import { AuthFailure, verifyToken } from './auth'
 import { normalizeUdfPath, oversized } from './executor'
 import { nextTask } from './socket'
-import { encodeTs } from './wire'
+import { decodeJwt, encodeTs } from './wire'
 
 /**
  * How often the server pings: within the client's 60 s inactivity limit. A timer of the backend's
@@ -97,6 +97,8 @@ export class Connection implements ServerConnection {
   private refreshQueued = false
   isClosed = false
   private ping: ClockTimer | undefined
+  /** When the connection's token expires. */
+  private expiry: ClockTimer | undefined
   /** Query set changes waiting (behind a latency) to be applied: later ones wait behind them. */
   queuedQuerySets = 0
 
@@ -127,9 +129,29 @@ export class Connection implements ServerConnection {
     this.sessions.handle(this, JSON.parse(data))
   }
 
+  /**
+   * A deployment refuses a confirmed token once it expires: an AuthError the client did not
+   * ask for (`authUpdateAttempted: false`), on which it fetches a fresh token. (A client
+   * refreshes before that, unless its token fetcher hands out the same token again.)
+   */
+  expireAt(exp: unknown) {
+    this.sessions.host.clock.clearTimeout(this.expiry)
+    this.expiry = undefined
+    if (typeof exp !== 'number')
+      return
+    const identity = this.tokenIdentity
+    this.expiry = this.sessions.host.clock.setTimeout(() => {
+      if (this.isClosed || this.tokenIdentity !== identity)
+        return
+      this.sessions.authErrors.push('Token expired')
+      this.send({ type: 'AuthError', error: 'Token expired', baseVersion: this.version.identity - 1, authUpdateAttempted: false })
+    }, Math.max(0, exp * 1000 - Date.now()), 'token')
+  }
+
   closed() {
     this.isClosed = true
     this.sessions.host.clock.clearTimeout(this.ping)
+    this.sessions.host.clock.clearTimeout(this.expiry)
     this.sessions.connections.delete(this)
   }
 
@@ -285,12 +307,14 @@ export class Sessions {
     }
     if (message.tokenType === 'None') {
       c.tokenIdentity = undefined
+      c.expireAt(undefined)
     }
     else {
       try {
         if (message.tokenType !== 'User')
           throw new AuthFailure(`Token type ${JSON.stringify(message.tokenType)} is not supported by the in-memory backend: use a user token (client.setAuth).`)
         c.tokenIdentity = await verifyToken(message.value, await this.host.authProviders(), this.host.keysOf)
+        c.expireAt(decodeJwt(message.value)?.exp)
       }
       catch (e) {
         if (!(e instanceof AuthFailure))
