@@ -4,7 +4,7 @@
  * code is an ESLint rule: see eslint.config.js.)
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import process from 'node:process'
 import { listPackages, projectFiles, root } from './packages'
 
@@ -31,6 +31,39 @@ for (const file of tracked) {
   if (/(?:^|[\s'"`(])\/(?:work|home|root|Users|tmp)\/[\w.-]+/.test(text) && !file.startsWith('scripts/lint.ts'))
     problems.push(`${file}: contains a machine path; use a path relative to the repository`)
 }
+
+// One-way layers: function folders import `_internal`, never the reverse, and no file of a
+// package's source is in an import circle (type imports included).
+const sources = tracked.filter(f => /^packages\/[^/]+\/(?!test\/|playground\/)[\s\S]*\.ts$/.test(f) && !/\.(?:test|test-d|e2e)\.ts$|\.d\.ts$|\/_test\//.test(f))
+const imports = new Map<string, string[]>()
+for (const file of sources) {
+  const text = readFileSync(join(root, file), 'utf8')
+  const targets: string[] = []
+  for (const [, spec] of text.matchAll(/^(?:import|export)\s[^'"]*?from '(\.{1,2}\/[^']+)'/gm)) {
+    const base = join(dirname(file), spec!)
+    const target = [`${base}.ts`, join(base, 'index.ts')].find(candidate => sources.includes(candidate))
+    if (target)
+      targets.push(target)
+    if (/\/_internal\/[^/]+$/.test(file) && !spec!.startsWith('./'))
+      problems.push(`${file}: imports ${spec}; _internal is the lower layer and imports only itself (move what it needs into _internal)`)
+  }
+  imports.set(file, targets)
+}
+const done = new Set<string>()
+function visit(file: string, path: string[]) {
+  const at = path.indexOf(file)
+  if (at >= 0) {
+    problems.push(`import circle: ${[...path.slice(at), file].join(' -> ')}`)
+    return
+  }
+  if (done.has(file))
+    return
+  for (const target of imports.get(file) ?? [])
+    visit(target, [...path, file])
+  done.add(file)
+}
+for (const file of sources)
+  visit(file, [])
 
 if (problems.length) {
   console.error(problems.join('\n'))

@@ -4,17 +4,12 @@
 // emptied on any auth change. The Convex client shares one server subscription per query and
 // arguments, so holding one is holding it for everybody.
 import type { FunctionReference } from 'convex/server'
-import type { ConvexClientLike } from '../useConvexClient'
-import type { ConvexContext } from './context'
+import type { ConvexClientLike, ConvexContext } from './types'
 import { getFunctionName } from 'convex/server'
 import { usageError } from './args'
 import { trackQuery } from './devtoolsRegistry'
 
-/** The plugin's cache settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
-export interface CacheSettings {
-  gcTime: number
-  maxIdle: number
-}
+export type { CacheSettings } from './types'
 
 /** What a subscription made through the cache hands back. */
 export interface CachedSubscription {

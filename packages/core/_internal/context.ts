@@ -1,68 +1,16 @@
 // The plugin's shared state besides the client: auth status and server-rendered query results.
 import type { FunctionReference } from 'convex/server'
 import type { Value } from 'convex/values'
-import type { App, MaybeRefOrGetter } from 'vue'
-import type { ConvexClientLike, ConvexSsrState } from '../useConvexClient'
-import type { CacheSettings } from './cache'
-import type { DevtoolsRegistry } from './devtoolsRegistry'
+import type { App } from 'vue'
+import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexContext, ConvexSsrState } from './types'
 import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
-import { ConvexContextKey } from '../useConvexClient/key'
 import { toError } from './args'
 import { clearCache } from './cache'
+import { ConvexContextKey } from './keys'
 
-/**
- * Returns the user's JWT for Convex (`convex/browser`'s `AuthTokenFetcher`, which the
- * oldest convex of the peer range does not export: declared here so the published types hold).
- */
-export type AuthTokenFetcher = (args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>
-
-/**
- * An auth provider's own state, in the shape of `convex/react`'s `ConvexProviderWithAuth`
- * `useAuth()`: Clerk, Auth0, Better Auth or WorkOS adapters are a few lines (see useConvexAuth).
- */
-export interface ConvexAuthProvider {
-  /** `true` while the provider itself does not know yet whether there is a user. */
-  isLoading: MaybeRefOrGetter<boolean>
-  /** Whether the provider has a signed-in user. */
-  isAuthenticated: MaybeRefOrGetter<boolean>
-  /** Returns the user's JWT for Convex (`null` without one); `forceRefreshToken` skips a cached token. */
-  fetchAccessToken: AuthTokenFetcher
-}
-
-/** What the plugin shares besides the client: auth state and the SSR query results. */
-export interface ConvexContext {
-  /**
-   * Kept up to date by `useConvexAuth` and the `auth` option. `isRefreshing`: the server
-   * refused the confirmed token and the client is fetching a fresh one (convex/react's).
-   */
-  auth: { isLoading: boolean, isAuthenticated: boolean, isRefreshing: boolean, error: Error | null, fetchToken: AuthTokenFetcher | null }
-  /** Why the server last refused a token, as the client logged it (clients the plugin created). */
-  refusal?: string
-  /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
-  ssr: ConvexSsrState
-  /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
-  app?: App
-  /** Stops following the reactive provider in use, if any. */
-  stopProvider?: () => void
-  /**
-   * Server-side rendering: settles once the token of the signed-in user is set on the HTTP
-   * client (or refused), so the render's queries run as that user.
-   */
-  authReady?: Promise<void>
-  /**
-   * Set once the app has mounted (hydrated). Before it, auth calls set up the user the page
-   * was rendered for; after it, any auth change drops the server's results.
-   */
-  mounted?: boolean
-  /** Settles once the last sign-out has been through the client's auth manager. */
-  signingOut?: Promise<void>
-  /** The query cache's settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
-  cache?: CacheSettings
-  /** What Vue Devtools shows (development builds in a browser only). */
-  devtools?: DevtoolsRegistry
-}
+export type { AuthTokenFetcher, ConvexAuthProvider, ConvexContext } from './types'
 
 const NOT_RENDERED = Object.freeze({ found: false })
 

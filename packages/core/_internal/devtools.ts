@@ -1,9 +1,8 @@
 // The Vue Devtools plugin: a "Convex" inspector (live queries, paginated lists, auth, connection)
 // and two timeline layers (calls, query updates). Loaded by the plugin in development only.
 import type { App } from 'vue'
-import type { ConvexClientLike } from '../useConvexClient'
-import type { ConvexContext } from './context'
 import type { DevtoolsEvent, DevtoolsRegistry } from './devtoolsRegistry'
+import type { ConvexClientLike, ConvexContext } from './types'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'
 
 const INSPECTOR = 'vueuse-convex'

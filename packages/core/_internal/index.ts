@@ -1,11 +1,11 @@
 import type { FunctionReference } from 'convex/server'
-import type { ConvexClientLike } from '../useConvexClient'
+import type { ConvexClientLike } from './types'
 import { getFunctionName } from 'convex/server'
 import { convexToJson } from 'convex/values'
 import { hasInjectionContext, inject, isRef } from 'vue'
-import { ConvexClientKey } from '../useConvexClient/key'
 import { describe, normalizeArgs, toError, usageError } from './args'
 import { activeApp } from './cache'
+import { ConvexClientKey } from './keys'
 
 export { normalizeArgs, toError, usageError } from './args'
 

@@ -2,8 +2,8 @@
 // live, fetched once, or left for the browser. useConvexQuery and the query set (so
 // useConvexQueries and useConvexPaginatedQuery) share it.
 import type { FunctionReference } from 'convex/server'
-import type { ConvexClientLike } from '../useConvexClient'
 import type { ConvexContext } from './context'
+import type { ConvexClientLike } from './types'
 import { watch } from 'vue'
 import { toError, usageError } from './args'
 import { subscribeCached } from './cache'

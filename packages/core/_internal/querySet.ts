@@ -3,8 +3,8 @@
 // useConvexPaginatedQuery (one key per page) are built on it.
 import type { FunctionReference } from 'convex/server'
 import type { Ref } from 'vue'
-import type { ConvexClientLike } from '../useConvexClient'
 import type { QueryRenderOptions } from './once'
+import type { ConvexClientLike } from './types'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
 import { injectContext } from './context'

@@ -4,7 +4,7 @@
 // leave a state that no call is in.
 import type { FunctionArgs, FunctionReference, FunctionReturnType, OptionalRestArgs } from 'convex/server'
 import type { ComputedRef, MaybeRefOrGetter, Ref } from 'vue'
-import type { ConvexClientLike } from '../useConvexClient'
+import type { ConvexClientLike } from './types'
 import { tryOnScopeDispose, useAsyncState } from '@vueuse/core'
 import { getFunctionName } from 'convex/server'
 import { computed, shallowRef, toValue } from 'vue'

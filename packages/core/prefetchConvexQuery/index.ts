@@ -4,7 +4,7 @@ import { hasInjectionContext, inject } from 'vue'
 import { checkPlainReference, queryTarget, resolveQueryClient } from '../_internal'
 import { activeApp, checkGcTime, holdQuery } from '../_internal/cache'
 import { serverQuery } from '../_internal/context'
-import { ConvexClientKey, ConvexContextKey } from '../useConvexClient/key'
+import { ConvexClientKey, ConvexContextKey } from '../_internal/keys'
 
 /** Options of {@link prefetchConvexQuery}. */
 export interface PrefetchConvexQueryOptions {

@@ -1,47 +1,16 @@
 import type { ConvexClientOptions } from 'convex/browser'
-import type { FunctionReference } from 'convex/server'
 import type { App } from 'vue'
-import type { AuthTokenFetcher, ConvexAuthProvider } from '../_internal/context'
+import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexSsrState } from '../_internal/types'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
 import { activeApp, checkGcTime, clearCache } from '../_internal/cache'
 import { applyAuth, applyAuthProvider, authLogger, createConvexContext, trackMount } from '../_internal/context'
 import { createRegistry } from '../_internal/devtoolsRegistry'
-import { ConvexClientKey, ConvexContextKey } from './key'
+import { ConvexClientKey, ConvexContextKey } from '../_internal/keys'
 
 export { ConvexClientKey }
-
-/** What server-side rendering hands to the browser: query results and the signed-in state. */
-export interface ConvexSsrState {
-  /** Query results fetched during server-side rendering, by query and arguments. */
-  queries: Record<string, unknown>
-  /**
-   * Queries that failed during server-side rendering, by query and arguments: their message,
-   * and a `ConvexError`'s `data`. The browser hydrates the same error, then retries live.
-   */
-  errors?: Record<string, { message: string, data?: unknown }>
-  /** Whether the page was rendered for a signed-in user (set when the server had an auth token fetcher). */
-  auth?: { isAuthenticated: boolean }
-}
-
-/**
- * What the composables need from a client. A `ConvexClient` satisfies it, and so does a
- * `ConvexHttpClient` (actions, mutations and one-shot queries) or a test double: each
- * composable checks only for the methods it calls.
- */
-export interface ConvexClientLike {
-  action?: (action: FunctionReference<'action'>, args: any) => Promise<any>
-  mutation?: (mutation: FunctionReference<'mutation'>, args: any, options?: any) => Promise<any>
-  query?: (query: FunctionReference<'query'>, args: any) => Promise<any>
-  onUpdate?: (query: FunctionReference<'query'>, args: any, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
-  onPaginatedUpdate_experimental?: (query: FunctionReference<'query'>, args: any, options: { initialNumItems: number }, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
-  connectionState?: () => any
-  subscribeToConnectionState?: (callback: (state: any) => void) => () => void
-  /** `ConvexClient`: `(fetchToken, onChange)`; `ConvexHttpClient`: `(token)`. */
-  setAuth?: ((fetchToken: AuthTokenFetcher, onChange?: (isAuthenticated: boolean) => void) => void) | ((token: string) => void)
-  close?: () => Promise<void>
-}
+export type { ConvexClientLike, ConvexSsrState }
 
 interface CommonOptions {
   /**

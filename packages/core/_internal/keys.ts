@@ -1,6 +1,6 @@
+// The plugin's injection keys, provided by createConvexVue and provideConvexClient.
 import type { InjectionKey } from 'vue'
-import type { ConvexContext } from '../_internal/context'
-import type { ConvexClientLike } from './index'
+import type { ConvexClientLike, ConvexContext } from './types'
 
 /** Injection key under which `createConvexVue` and `provideConvexClient` provide the client. */
 export const ConvexClientKey: InjectionKey<ConvexClientLike> = /* #__PURE__ */ Symbol('vueuse-convex:client')

@@ -1,0 +1,94 @@
+// The types every layer shares: the client the composables need, the auth provider's shape
+// and what server-side rendering hands to the browser. Function folders re-export them.
+import type { FunctionReference } from 'convex/server'
+import type { App, MaybeRefOrGetter } from 'vue'
+import type { DevtoolsRegistry } from './devtoolsRegistry'
+
+/**
+ * Returns the user's JWT for Convex (`convex/browser`'s `AuthTokenFetcher`, which the
+ * oldest convex of the peer range does not export: declared here so the published types hold).
+ */
+export type AuthTokenFetcher = (args: { forceRefreshToken: boolean }) => Promise<string | null | undefined>
+
+/**
+ * An auth provider's own state, in the shape of `convex/react`'s `ConvexProviderWithAuth`
+ * `useAuth()`: Clerk, Auth0, Better Auth or WorkOS adapters are a few lines (see useConvexAuth).
+ */
+export interface ConvexAuthProvider {
+  /** `true` while the provider itself does not know yet whether there is a user. */
+  isLoading: MaybeRefOrGetter<boolean>
+  /** Whether the provider has a signed-in user. */
+  isAuthenticated: MaybeRefOrGetter<boolean>
+  /** Returns the user's JWT for Convex (`null` without one); `forceRefreshToken` skips a cached token. */
+  fetchAccessToken: AuthTokenFetcher
+}
+
+/** What server-side rendering hands to the browser: query results and the signed-in state. */
+export interface ConvexSsrState {
+  /** Query results fetched during server-side rendering, by query and arguments. */
+  queries: Record<string, unknown>
+  /**
+   * Queries that failed during server-side rendering, by query and arguments: their message,
+   * and a `ConvexError`'s `data`. The browser hydrates the same error, then retries live.
+   */
+  errors?: Record<string, { message: string, data?: unknown }>
+  /** Whether the page was rendered for a signed-in user (set when the server had an auth token fetcher). */
+  auth?: { isAuthenticated: boolean }
+}
+
+/**
+ * What the composables need from a client. A `ConvexClient` satisfies it, and so does a
+ * `ConvexHttpClient` (actions, mutations and one-shot queries) or a test double: each
+ * composable checks only for the methods it calls.
+ */
+export interface ConvexClientLike {
+  action?: (action: FunctionReference<'action'>, args: any) => Promise<any>
+  mutation?: (mutation: FunctionReference<'mutation'>, args: any, options?: any) => Promise<any>
+  query?: (query: FunctionReference<'query'>, args: any) => Promise<any>
+  onUpdate?: (query: FunctionReference<'query'>, args: any, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
+  onPaginatedUpdate_experimental?: (query: FunctionReference<'query'>, args: any, options: { initialNumItems: number }, callback: (value: any) => unknown, onError?: (e: Error) => unknown) => any
+  connectionState?: () => any
+  subscribeToConnectionState?: (callback: (state: any) => void) => () => void
+  /** `ConvexClient`: `(fetchToken, onChange)`; `ConvexHttpClient`: `(token)`. */
+  setAuth?: ((fetchToken: AuthTokenFetcher, onChange?: (isAuthenticated: boolean) => void) => void) | ((token: string) => void)
+  close?: () => Promise<void>
+}
+
+/** The plugin's cache settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
+export interface CacheSettings {
+  gcTime: number
+  maxIdle: number
+}
+
+/** What the plugin shares besides the client: auth state and the SSR query results. */
+export interface ConvexContext {
+  /**
+   * Kept up to date by `useConvexAuth` and the `auth` option. `isRefreshing`: the server
+   * refused the confirmed token and the client is fetching a fresh one (convex/react's).
+   */
+  auth: { isLoading: boolean, isAuthenticated: boolean, isRefreshing: boolean, error: Error | null, fetchToken: AuthTokenFetcher | null }
+  /** Why the server last refused a token, as the client logged it (clients the plugin created). */
+  refusal?: string
+  /** Filled on the server by `useConvexQuery`, read on the client to hydrate. */
+  ssr: ConvexSsrState
+  /** The app the plugin is installed in: its `config.errorHandler` hears callback errors. */
+  app?: App
+  /** Stops following the reactive provider in use, if any. */
+  stopProvider?: () => void
+  /**
+   * Server-side rendering: settles once the token of the signed-in user is set on the HTTP
+   * client (or refused), so the render's queries run as that user.
+   */
+  authReady?: Promise<void>
+  /**
+   * Set once the app has mounted (hydrated). Before it, auth calls set up the user the page
+   * was rendered for; after it, any auth change drops the server's results.
+   */
+  mounted?: boolean
+  /** Settles once the last sign-out has been through the client's auth manager. */
+  signingOut?: Promise<void>
+  /** The query cache's settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
+  cache?: CacheSettings
+  /** What Vue Devtools shows (development builds in a browser only). */
+  devtools?: DevtoolsRegistry
+}
