@@ -29,6 +29,8 @@ declare global {
   const useConvexQueries: typeof Core.useConvexQueries
   const useConvexQuery: typeof Core.useConvexQuery
   const insertAtTop: typeof Core.insertAtTop
+  const convexClerk: typeof Core.convexClerk
+  const convexAuth0: typeof Core.convexAuth0
   const prefetchConvexQuery: typeof Core.prefetchConvexQuery
   const createTestConvex: typeof Testing.createTestConvex
 

@@ -6,6 +6,8 @@ import { isBrowser, resolveClient, usageError } from '../_internal'
 import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
 
 export type { ConvexAuthProvider }
+export { convexAuth0, convexClerk } from './providers'
+export type { Auth0Like, ClerkAuthLike, ConvexClerkOptions } from './providers'
 
 /** Options of {@link useConvexAuth}. */
 export interface UseConvexAuthOptions {
