@@ -79,7 +79,7 @@ export function loadQuery(
 }
 
 /** The deployment URL a `ConvexClient` talks to (`undefined` for a client without one). */
-function deploymentUrl(client: ConvexClientLike): string | undefined {
+export function deploymentUrl(client: ConvexClientLike): string | undefined {
   try {
     const self = client as { url?: unknown, client?: { url?: unknown } }
     const url = self.url ?? self.client?.url

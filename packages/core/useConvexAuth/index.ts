@@ -6,6 +6,8 @@ import { isBrowser, resolveClient, usageError } from '../_internal'
 import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
 
 export type { ConvexAuthProvider }
+export { useConvexAuthActions } from './convexAuth'
+export type { TokenStorage, UseConvexAuthActionsOptions, UseConvexAuthActionsReturn } from './convexAuth'
 export { convexAuth0, convexClerk } from './providers'
 export type { Auth0Like, ClerkAuthLike, ConvexClerkOptions } from './providers'
 

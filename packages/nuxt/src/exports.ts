@@ -7,6 +7,7 @@ export const composables = [
   'provideConvexClient',
   'useConvexAction',
   'useConvexAuth',
+  'useConvexAuthActions',
   'useConvexClient',
   'useConvexConnectionState',
   'useConvexMutation',
