@@ -1,11 +1,8 @@
-import type { Buffer } from 'node:buffer'
 // The Nuxt playground (packages/nuxt/playground), built by `npm run test:browser`, served by
 // its own Nitro server against the docs' functions on the in-memory backend, driven by Chromium.
+import type { Buffer } from 'node:buffer'
 import type { ChildProcess } from 'node:child_process'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import process from 'node:process'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex, createTestToken } from '@vueuse-convex/testing'
 import { serveTestConvex } from '@vueuse-convex/testing/node'
@@ -13,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { api, modules, schema } from '../../../docs/backend'
 import { launchChromium } from '../../../docs/e2e/chromium'
 import { saveScreenshot } from '../../../docs/e2e/page'
-import { freePort } from './helpers'
+import { startNitro } from './helpers'
 
 const server = fileURLToPath(new URL('../playground/.output/server/index.mjs', import.meta.url))
 
@@ -26,30 +23,14 @@ let context: BrowserContext | undefined
 let problems: string[] = []
 
 beforeAll(async () => {
-  if (!existsSync(server))
-    throw new Error('No built playground: run `npm run test:browser`, which builds it (nuxi build packages/nuxt/playground).')
   convex = createTestConvex({ schema, modules })
   backend = await serveTestConvex(convex.backend)
   await convex.client.mutation(api.counter.increment, { name: 'nuxt' })
   for (const body of ['one', 'two', 'three'])
     await convex.client.mutation(api.messages.send, { author: 'ada', body })
-  const port = await freePort()
-  appUrl = `http://127.0.0.1:${port}`
-  nitro = spawn(process.execPath, [server], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NITRO_HOST: '127.0.0.1', NUXT_PUBLIC_CONVEX_URL: backend.url, NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const collect = (chunk: Buffer) => {
-    output += chunk
-  }
-  nitro.stdout!.on('data', collect)
-  nitro.stderr!.on('data', collect)
-  await vi.waitFor(async () => {
-    if (nitro.exitCode !== null)
-      throw new Error(`The playground's server exited:\n${output}`)
-    expect(await fetch(appUrl).then(r => r.status, () => 0)).toBe(200)
-  }, { timeout: 20_000, interval: 100 })
+  const started = await startNitro(server, backend.url)
+  appUrl = started.url
+  nitro = started.process
   browser = await launchChromium()
 })
 
