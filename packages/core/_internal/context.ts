@@ -146,11 +146,12 @@ export function applyAuthProvider(client: ConvexClientLike, context: ConvexConte
   context.stopProvider?.()
   const scope = effectScope(true)
   context.stopProvider = () => scope.stop()
+  let fetcher: AuthTokenFetcher | undefined
   scope.run(() => watch(
-    // Two sources, compared one by one: a provider whose state re-evaluates to the same values
-    // (a refreshed user object, say) signs nobody in or out again.
-    [() => !!toValue(provider.isLoading), () => !!toValue(provider.isAuthenticated)],
-    ([loading, authenticated]) => {
+    // Sources compared one by one: a provider whose state re-evaluates to the same values (a
+    // refreshed user object, say) signs nobody in or out again; another `key` is another user.
+    [() => !!toValue(provider.isLoading), () => !!toValue(provider.isAuthenticated), () => toValue(provider.key)],
+    ([loading, authenticated], previous) => {
       if (loading) {
         // A page rendered signed in stays so until the browser's token is confirmed or refused.
         if (!context.ssr.auth?.isAuthenticated) {
@@ -159,7 +160,10 @@ export function applyAuthProvider(client: ConvexClientLike, context: ConvexConte
         }
         return
       }
-      setFetcher(client, context, authenticated ? provider.fetchAccessToken : null)
+      // A fetcher of its own per user, so that signing another one in is a new sign-in.
+      if (!fetcher || previous?.[2] !== toValue(provider.key))
+        fetcher = args => provider.fetchAccessToken(args)
+      setFetcher(client, context, authenticated ? fetcher : null)
     },
     { immediate: true, flush: 'sync' },
   ))

@@ -21,6 +21,11 @@ export interface ConvexAuthProvider {
   isAuthenticated: MaybeRefOrGetter<boolean>
   /** Returns the user's JWT for Convex (`null` without one); `forceRefreshToken` skips a cached token. */
   fetchAccessToken: AuthTokenFetcher
+  /**
+   * Whose token it is (a session id, a user and organization): when it changes while signed
+   * in, the client signs in again at once with the new token, instead of at its next refresh.
+   */
+  key?: MaybeRefOrGetter<unknown>
 }
 
 /** What server-side rendering hands to the browser: query results and the signed-in state. */

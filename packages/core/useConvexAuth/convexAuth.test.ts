@@ -97,6 +97,16 @@ describe('useConvexAuthActions (Convex Auth)', () => {
     page.app.unmount()
   })
 
+  it('signing in as another user over a session shows the new user at once', async () => {
+    convex = createTestConvex({ schema, modules, crons: false, env: await convexAuthKeys() })
+    const page = openPage(pageStorage())
+    await page.actions.signIn('password', { ...password, flow: 'signUp' })
+    await vi.waitFor(() => expect(page.container.textContent).toBe(`signed in as ${password.email}`))
+    await page.actions.signIn('password', { email: 'grace@example.com', password: password.password, flow: 'signUp' })
+    await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as grace@example.com'), { timeout: 2000 })
+    page.app.unmount()
+  })
+
   it('is one session per client: a second call returns the same actions', async () => {
     convex = createTestConvex({ schema, modules, crons: false, env: await convexAuthKeys() })
     const client = convex.createClient()

@@ -92,6 +92,17 @@ function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
   return run
 }
 
+/** A JWT's `sub` claim, `null` for none. */
+function subjectOf(jwt: string | null): string | null {
+  try {
+    const payload = jwt?.split('.')[1]
+    return payload ? (JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string }).sub ?? null : null
+  }
+  catch {
+    return null
+  }
+}
+
 /** In-memory storage (no persistence). */
 function memoryStorage(): TokenStorage {
   const items = new Map<string, string>()
@@ -140,6 +151,8 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
   const provider: ConvexAuthProvider = {
     isLoading,
     isAuthenticated: () => token.value !== null,
+    // Convex Auth's subject is "user|session": another session signs in at once.
+    key: () => subjectOf(token.value),
     async fetchAccessToken({ forceRefreshToken }) {
       // While signing out, the current token ends the session on the server; no new one.
       if (!forceRefreshToken || signingOut)
@@ -177,12 +190,8 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
       : `${options.cookie}=${value}; Path=/; Max-Age=${60 * 60 * 24 * 30}; SameSite=Lax${secure}`
   }
 
-  /**
-   * Sets the session's tokens: stored (`store`) or only taken over (from storage, another
-   * tab). `signedIn`: a sign-in, which the client takes at once even over another user.
-   */
-  async function setTokens(tokens: Tokens | { token: string }, store: boolean, signedIn = false) {
-    const before = token.value
+  /** Sets the session's tokens: stored (`store`) or only taken over (from storage, another tab). */
+  async function setTokens(tokens: Tokens | { token: string }, store: boolean) {
     if (store) {
       if (tokens === null) {
         await storage.removeItem(key(JWT))
@@ -197,9 +206,6 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
     token.value = tokens?.token ?? null
     isLoading.value = false
     writeCookie(token.value)
-    // Another user signed in over this one: the client must take the new token now, not at its next refresh.
-    if (signedIn && before !== null && token.value !== null)
-      applyAuthProvider(client, context, provider)
   }
 
   /** `auth:signIn` without the user's token, over HTTP: the socket waits while a token is fetched. */
@@ -238,7 +244,7 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
     }
     if (result.tokens !== undefined) {
       generation++
-      await setTokens(result.tokens, true, true)
+      await setTokens(result.tokens, true)
       return { signingIn: result.tokens !== null }
     }
     return { signingIn: false }

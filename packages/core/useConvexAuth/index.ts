@@ -8,8 +8,8 @@ import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from
 export type { ConvexAuthProvider }
 export { useConvexAuthActions } from './convexAuth'
 export type { TokenStorage, UseConvexAuthActionsOptions, UseConvexAuthActionsReturn } from './convexAuth'
-export { convexAuth0, convexClerk } from './providers'
-export type { Auth0Like, ClerkAuthLike, ConvexClerkOptions } from './providers'
+export { convexAuth0, convexBetterAuth, convexClerk } from './providers'
+export type { Auth0Like, BetterAuthClientLike, BetterAuthSessionLike, ClerkAuthLike, ConvexBetterAuthOptions, ConvexClerkOptions } from './providers'
 
 /** Options of {@link useConvexAuth}. */
 export interface UseConvexAuthOptions {

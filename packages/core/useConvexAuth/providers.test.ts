@@ -5,7 +5,7 @@ import { createTestConvex } from '@vueuse-convex/testing'
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { createApp, defineComponent, ref } from 'vue'
 import { api, modules, schema } from '../../../docs/backend'
-import { convexAuth0, convexClerk, useConvexAuth, useConvexQuery } from '../index'
+import { convexAuth0, convexBetterAuth, convexClerk, useConvexAuth, useConvexQuery } from '../index'
 
 let convex: TestConvex
 afterEach(() => convex?.close())
@@ -57,6 +57,61 @@ describe('convexClerk', () => {
     expect(getToken).toHaveBeenCalledWith({ template: 'backend', skipCache: false })
     expect(auth.isAuthenticated.value).toBe(false)
     app.unmount()
+  })
+})
+
+describe('convexClerk, switching', () => {
+  it('signs the new token in at once when the user switches organization (Clerk\'s orgId)', async () => {
+    convex = createTestConvex({ schema, modules })
+    const orgId = ref('org_a')
+    const getToken = vi.fn(async () => convex.backend.createToken({ sub: 'clerk|ada', name: `Ada at ${orgId.value}` }))
+    const { me, app } = mountWith(convexClerk({ isLoaded: true, isSignedIn: true, getToken, orgId }))
+    await vi.waitFor(() => expect(me.data.value?.name).toBe('Ada at org_a'))
+    orgId.value = 'org_b'
+    await vi.waitFor(() => expect(me.data.value?.name).toBe('Ada at org_b'), { timeout: 2000 })
+    app.unmount()
+  })
+})
+
+describe('convexBetterAuth', () => {
+  it('pending session → signed in with the Convex plugin\'s token (one request at a time) → another session at once → signed out', async () => {
+    convex = createTestConvex({ schema, modules })
+    // useSession() of better-auth/vue: a ref of { data, isPending }.
+    const session = ref<{ data: { session: { id: string }, user: { name: string } } | null, isPending: boolean }>({ data: null, isPending: true })
+    const token = vi.fn(async (_options?: { fetchOptions?: { throw?: boolean } }) => {
+      const data = session.value.data
+      return { data: data ? { token: await convex.backend.createToken({ sub: data.session.id, name: data.user.name }) } : null }
+    })
+    const { auth, me, app } = mountWith(convexBetterAuth({ useSession: () => session, convex: { token } }))
+    expect(auth.isLoading.value).toBe(true)
+    session.value = { data: { session: { id: 's1' }, user: { name: 'Ada' } }, isPending: false }
+    await vi.waitFor(() => expect(me.data.value).toEqual({ subject: 's1', name: 'Ada' }))
+    expect(token).toHaveBeenCalledWith({ fetchOptions: { throw: false } })
+    session.value = { data: { session: { id: 's2' }, user: { name: 'Grace' } }, isPending: false }
+    await vi.waitFor(() => expect(me.data.value).toEqual({ subject: 's2', name: 'Grace' }), { timeout: 2000 })
+    session.value = { data: null, isPending: false }
+    await vi.waitFor(() => expect(me.data.value).toBeNull())
+    expect(auth.isAuthenticated.value).toBe(false)
+    app.unmount()
+  })
+
+  it('renders signed in at once with a token from the server, and shares one request between callers', async () => {
+    convex = createTestConvex({ schema, modules })
+    const initialToken = await convex.backend.createToken({ sub: 's1', name: 'Ada' })
+    let answer!: (value: { data: { token: string } }) => void
+    const token = vi.fn(() => new Promise<{ data: { token: string } }>((resolve) => {
+      answer = resolve
+    }))
+    const provider = convexBetterAuth({ useSession: () => ({ data: null, isPending: true }), convex: { token } }, { initialToken })
+    expect(provider.isAuthenticated).toBeTypeOf('function')
+    expect((provider.isLoading as () => boolean)()).toBe(false)
+    expect((provider.isAuthenticated as () => boolean)()).toBe(true)
+    await expect(provider.fetchAccessToken({ forceRefreshToken: false })).resolves.toBe(initialToken)
+    const [a, b] = [provider.fetchAccessToken({ forceRefreshToken: true }), provider.fetchAccessToken({ forceRefreshToken: false })]
+    expect(token).toHaveBeenCalledTimes(1)
+    answer({ data: { token: 'fresh' } })
+    await expect(a).resolves.toBe('fresh')
+    await expect(b).resolves.toBe(initialToken) // the cached one, as Better Auth's React provider answers
   })
 })
 

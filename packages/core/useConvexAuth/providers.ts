@@ -11,6 +11,10 @@ export interface ClerkAuthLike {
   isSignedIn: MaybeRefOrGetter<boolean | undefined>
   /** Clerk's `getToken`, or a ref of it (`@clerk/vue` returns a ref). */
   getToken: MaybeRef<(options?: { template?: string, skipCache?: boolean }) => Promise<string | null>>
+  /** The user, and the organization and role, whose change signs the new token in at once. */
+  userId?: MaybeRefOrGetter<string | null | undefined>
+  orgId?: MaybeRefOrGetter<string | null | undefined>
+  orgRole?: MaybeRefOrGetter<string | null | undefined>
 }
 
 /** Options of {@link convexClerk}. */
@@ -36,6 +40,8 @@ export function convexClerk(clerk: ClerkAuthLike, options: ConvexClerkOptions = 
   return {
     isLoading: () => !toValue(clerk.isLoaded),
     isAuthenticated: () => !!toValue(clerk.isSignedIn),
+    // Another user, organization or role is another token (as convex/react-clerk refetches).
+    key: () => `${toValue(clerk.userId)}|${toValue(clerk.orgId)}|${toValue(clerk.orgRole)}`,
     fetchAccessToken: async ({ forceRefreshToken }) => {
       try {
         return await unref(clerk.getToken)({ template, skipCache: forceRefreshToken })
@@ -52,6 +58,8 @@ export interface Auth0Like {
   isLoading: MaybeRefOrGetter<boolean>
   isAuthenticated: MaybeRefOrGetter<boolean>
   getAccessTokenSilently: (options: { detailedResponse: true, cacheMode?: 'on' | 'off' }) => Promise<{ id_token: string }>
+  /** The signed-in user, whose change signs the new token in at once. */
+  user?: MaybeRefOrGetter<{ sub?: string } | undefined>
 }
 
 /**
@@ -67,6 +75,7 @@ export function convexAuth0(auth0: Auth0Like): ConvexAuthProvider {
   return {
     isLoading: () => toValue(auth0.isLoading),
     isAuthenticated: () => toValue(auth0.isAuthenticated),
+    key: () => toValue(auth0.user)?.sub,
     fetchAccessToken: async ({ forceRefreshToken }) => {
       try {
         const response = await auth0.getAccessTokenSilently({ detailedResponse: true, cacheMode: forceRefreshToken ? 'off' : 'on' })
@@ -75,6 +84,77 @@ export function convexAuth0(auth0: Auth0Like): ConvexAuthProvider {
       catch {
         return null // login required, or Auth0 unreachable: no token
       }
+    },
+  }
+}
+
+/** A Better Auth session, as `useSession()` of `better-auth/vue` holds it. */
+export interface BetterAuthSessionLike {
+  data: { session?: { id: string } | null } | null | undefined
+  isPending: boolean
+}
+
+/**
+ * What `createAuthClient({ plugins: [convexClient()] })` of `better-auth/vue` (with
+ * `@convex-dev/better-auth/client/plugins`) returns, as far as Convex needs it.
+ */
+export interface BetterAuthClientLike {
+  useSession: () => MaybeRefOrGetter<BetterAuthSessionLike>
+  convex: { token: (options?: { fetchOptions?: { throw?: boolean } }) => Promise<{ data?: { token?: string | null } | null } | null | undefined> }
+}
+
+/** Options of {@link convexBetterAuth}. */
+export interface ConvexBetterAuthOptions {
+  /**
+   * A token for the first render, fetched on the server (`getToken()` of your server's
+   * Better Auth setup), so a server-rendered page is signed in without waiting for the session.
+   * @default null
+   */
+  initialToken?: string | null
+}
+
+/**
+ * Better Auth (`better-auth` with `@convex-dev/better-auth`) as a Convex auth provider, as its
+ * React `ConvexBetterAuthProvider` does it: loading while the session is, signed in while
+ * there is one, with the Convex JWT of the Convex plugin (`authClient.convex.token()`), one
+ * request at a time. Call it in a component's setup (it calls `authClient.useSession()`).
+ *
+ * @example
+ * import { authClient } from './auth-client' // createAuthClient({ plugins: [convexClient()] })
+ * useConvexAuth().setAuth(convexBetterAuth(authClient))
+ */
+export function convexBetterAuth(authClient: BetterAuthClientLike, options: ConvexBetterAuthOptions = {}): ConvexAuthProvider {
+  const session = authClient.useSession()
+  let cached: string | null = options.initialToken ?? null
+  let pending: Promise<string | null> | null = null
+  const read = () => toValue(session)
+  return {
+    isLoading: () => read().isPending && cached === null,
+    isAuthenticated: () => {
+      const { data, isPending } = read()
+      // The session ended: the cached token is no one's any more.
+      if (!data?.session && !isPending)
+        cached = null
+      return !!data?.session || cached !== null
+    },
+    key: () => read().data?.session?.id,
+    fetchAccessToken: ({ forceRefreshToken }) => {
+      if (cached !== null && !forceRefreshToken)
+        return Promise.resolve(cached)
+      if (pending && !forceRefreshToken)
+        return pending
+      const request: Promise<string | null> = authClient.convex.token({ fetchOptions: { throw: false } })
+        .then(result => result?.data?.token || null, () => null)
+        .then((token) => {
+          cached = token
+          return token
+        })
+        .finally(() => {
+          if (pending === request)
+            pending = null
+        })
+      pending = request
+      return request
     },
   }
 }

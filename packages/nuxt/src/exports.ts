@@ -2,6 +2,7 @@
 /** The composables the module auto-imports from `@vueuse-convex/core`. */
 export const composables = [
   'convexAuth0',
+  'convexBetterAuth',
   'convexClerk',
   'prefetchConvexQuery',
   'provideConvexClient',
