@@ -31,6 +31,8 @@ declare global {
   const insertAtTop: typeof Core.insertAtTop
   const convexClerk: typeof Core.convexClerk
   const convexAuth0: typeof Core.convexAuth0
+  const convexBetterAuth: typeof Core.convexBetterAuth
+  const useConvexAuthActions: typeof Core.useConvexAuthActions
   const prefetchConvexQuery: typeof Core.prefetchConvexQuery
   const createTestConvex: typeof Testing.createTestConvex
 
@@ -83,6 +85,8 @@ declare global {
   const fetchToken: () => Promise<string | null>
   const request: Request
   const readCookie: (request: Request, name: string) => string | undefined
+  /** A Better Auth client with the Convex plugin, as far as the example uses it. */
+  const authClient: Core.BetterAuthClientLike
   const auth0: { getTokenSilently: (options?: { cacheMode?: 'on' | 'off' }) => Promise<string> }
   /** Clerk's `useAuth` from @clerk/vue, as far as the example uses it. */
   const useAuth: () => { isLoaded: Vue.Ref<boolean>, isSignedIn: Vue.Ref<boolean | undefined>, getToken: Vue.Ref<(options?: { template?: string, skipCache?: boolean }) => Promise<string | null>> }
