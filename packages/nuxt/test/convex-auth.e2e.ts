@@ -49,7 +49,7 @@ async function recordStates(page: Page) {
 }
 
 describe('convex Auth in Nuxt (useConvexAuthActions)', () => {
-  it('signs up, shows the user, survives a reload rendered signed in on the server, signs out, and signs in again', async () => {
+  it('signs up, shows the user, renders signed in on the server and in server routes, survives a reload, signs out, and signs in again', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const problems: string[] = []
@@ -72,6 +72,10 @@ describe('convex Auth in Nuxt (useConvexAuthActions)', () => {
     // The server renders the page signed in, from the cookie, with the user's own data.
     const html = await (await fetch(nitro.url, { headers: { cookie: `convex-auth-jwt=${cookie!.value}` } })).text()
     expect(html).toMatch(/data-testid="state">\s*signed in as ada@example.com/)
+    // And the server routes, from the same cookie.
+    const route = await (await fetch(`${nitro.url}/api/viewer`, { headers: { cookie: `convex-auth-jwt=${cookie!.value}` } })).json()
+    expect(route).toEqual({ viewer: 'ada@example.com' })
+    expect(await (await fetch(`${nitro.url}/api/viewer`)).json()).toEqual({ viewer: null })
 
     // A reload: signed in from its first frame to its last (the stored session, refreshed).
     await page.reload()
