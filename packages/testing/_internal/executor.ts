@@ -398,7 +398,9 @@ export class Executor {
       else
         this.t.registerComponent(name, component.schema as any, component.modules)
     }
-    this.isPublic = publicFunctions(options.modules)
+    // A module loads when first called, before its function runs: in this backend's context,
+    // so that what it reads of process.env as it loads (a provider's client id) is this backend's.
+    this.isPublic = publicFunctions(options.modules, load => active.run(this, load))
     this.defaultLatency = options.latency ?? 0
     this.lock = new Lock(options.serialize ?? !isNode)
     this.onWrite = options.onWrite

@@ -56,7 +56,11 @@ export function moduleKey(modules: Record<string, unknown>, name: string): strin
  * public (and of `kind`, when given), and otherwise throws a deployment's message; a promise of
  * either until the function's module has loaded.
  */
-export function publicFunctions(modules: Record<string, () => Promise<any>>): (udfPath: string, kind?: FunctionKind) => FunctionKind | Promise<FunctionKind> {
+export function publicFunctions(
+  modules: Record<string, () => Promise<any>>,
+  /** Runs a module's loading in the backend's context, so that what it reads of `process.env` at load time is the backend's. */
+  within: <T>(load: () => T) => T = load => load(),
+): (udfPath: string, kind?: FunctionKind) => FunctionKind | Promise<FunctionKind> {
   const root = convexRoot(modules)
   const byModule = new Map<string, () => Promise<any>>()
   for (const [path, load] of Object.entries(modules)) {
@@ -83,7 +87,7 @@ export function publicFunctions(modules: Record<string, () => Promise<any>>): (u
     if (!found) {
       const [modulePath, exportName = 'default'] = udfPath.split(':')
       const load = byModule.get(modulePath)
-      found = (load ? load().then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null))
+      found = (load ? within(load).then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null))
         .then((actual) => {
           known.set(udfPath, actual)
           return actual

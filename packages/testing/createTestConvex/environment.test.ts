@@ -32,6 +32,11 @@ it('gives every function its backend\'s CONVEX_CLOUD_URL and CONVEX_SITE_URL, an
   await server.close()
 })
 
+it('gives a module the backend\'s variables as it loads (an SDK set up at the top of a module), when its first call comes from a client', async () => {
+  const a = start({ env: { LOAD_TIME_KEY: 'key-a' } })
+  expect(await a.client.query(api.loaded.loadTimeKey, {})).toBe('key-a')
+})
+
 it('gives functions the deployment\'s own variables (env option, setEnv), each backend its own', async () => {
   const a = start({ env: { OPENAI_API_KEY: 'key-a' } })
   const b = start({ env: { OPENAI_API_KEY: 'key-b' } })

@@ -16,6 +16,7 @@ import type {
 import type * as crons from "../crons.js";
 import type * as files from "../files.js";
 import type * as http from "../http.js";
+import type * as loaded from "../loaded.js";
 import type * as notes from "../notes.js";
 import type * as shapes from "../shapes.js";
 import type * as ticks from "../ticks.js";
@@ -32,6 +33,7 @@ declare const fullApi: ApiFromModules<{
   crons: typeof crons;
   files: typeof files;
   http: typeof http;
+  loaded: typeof loaded;
   notes: typeof notes;
   shapes: typeof shapes;
   ticks: typeof ticks;
