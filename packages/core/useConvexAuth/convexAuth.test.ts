@@ -1,7 +1,7 @@
 // Convex Auth for Vue against the app's own convex/auth.ts (convexAuth({ providers: [Password] }),
 // its auth.config.ts and HTTP routes) on the in-memory backend, through the real client.
 import type { TestConvex } from '@vueuse-convex/testing'
-import type { TokenStorage, UseConvexAuthActionsReturn } from '.'
+import type { TokenStorage, UseConvexAuthActionsOptions, UseConvexAuthActionsReturn } from '.'
 import type { ConvexClientLike } from '../useConvexClient'
 import { createTestConvex } from '@vueuse-convex/testing'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -26,13 +26,13 @@ function pageStorage(): TokenStorage & { items: Map<string, string> } {
 }
 
 /** Opens "a page": an app on its own client of the backend, signed in with Convex Auth from `storage`. */
-function openPage(storage: TokenStorage, client: ConvexClientLike = convex.createClient()) {
+function openPage(storage: TokenStorage, client: ConvexClientLike = convex.createClient(), options: UseConvexAuthActionsOptions = {}) {
   let actions!: UseConvexAuthActionsReturn
   let auth!: ReturnType<typeof useConvexAuth>
   let viewer!: ReturnType<typeof useConvexQuery<typeof api.users.viewer>>
   const container = document.createElement('div')
   const app = createApp(defineComponent(() => {
-    actions = useConvexAuthActions({ storage })
+    actions = useConvexAuthActions({ storage, ...options })
     auth = useConvexAuth()
     viewer = useConvexQuery(api.users.viewer, {})
     return () => h('div', [
@@ -105,6 +105,38 @@ describe('useConvexAuthActions (Convex Auth)', () => {
     await page.actions.signIn('password', { email: 'grace@example.com', password: password.password, flow: 'signUp' })
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as grace@example.com'), { timeout: 2000 })
     page.app.unmount()
+  })
+
+  it('an OAuth sign-in sends the browser to the provider with a verifier kept, as far as the GitHub authorization page; a ?code= on return is used once and leaves the URL', async () => {
+    convex = createTestConvex({ schema, modules, crons: false, env: await convexAuthKeys() })
+    const storage = pageStorage()
+    const navigate = vi.fn()
+    const page = openPage(storage, undefined, { navigate })
+    const { signingIn, redirect } = await page.actions.signIn('github')
+    expect(signingIn).toBe(false)
+    expect(navigate).toHaveBeenCalledWith(redirect)
+    expect(redirect!.href.startsWith(`${convex.backend.siteUrl}/api/auth/signin/github?code=`)).toBe(true)
+    const verifierKey = [...storage.items.keys()].find(k => k.startsWith('__convexAuthOAuthVerifier_'))
+    expect(verifierKey).toBeDefined()
+    // The app's own HTTP route sends the browser on to GitHub's authorization page.
+    const toGitHub = await fetch(redirect!, { redirect: 'manual' })
+    expect(toGitHub.status).toBe(302)
+    const authorize = new URL(toGitHub.headers.get('location')!)
+    expect(authorize.origin + authorize.pathname).toBe('https://github.com/login/oauth/authorize')
+    expect(authorize.searchParams.get('client_id')).toBe('test-client-id')
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${convex.backend.siteUrl}/api/auth/callback/github`)
+    page.app.unmount()
+
+    // Back from the provider with a code (one the server cannot verify here): the code is taken
+    // off the URL at once, used once with the kept verifier, and the page ends signed out.
+    history.replaceState(null, '', '/account?code=not-a-real-code&tab=1')
+    const back = openPage(storage)
+    expect(location.search).toBe('?tab=1')
+    await vi.waitFor(() => expect(back.auth.isLoading.value).toBe(false), { timeout: 4000 })
+    expect(back.auth.isAuthenticated.value).toBe(false)
+    expect(storage.items.has(verifierKey!)).toBe(false)
+    back.app.unmount()
+    history.replaceState(null, '', '/')
   })
 
   it('is one session per client: a second call returns the same actions', async () => {

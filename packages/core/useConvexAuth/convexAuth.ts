@@ -49,6 +49,11 @@ export interface UseConvexAuthActionsOptions {
    */
   replaceURL?: (relativeUrl: string) => void | Promise<void>
   /**
+   * Sends the browser to an OAuth provider's sign-in page (`signIn('github')`).
+   * @default url => { location.href = url.href }
+   */
+  navigate?: (url: URL) => void | Promise<void>
+  /**
    * The client to sign in, instead of the provided one.
    * @default the client provided by `createConvexVue` or `provideConvexClient`
    */
@@ -238,8 +243,10 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
     if (result.redirect !== undefined) {
       const redirect = new URL(result.redirect)
       await storage.setItem(key(VERIFIER), result.verifier!)
-      if (isBrowser)
-        window.location.href = redirect.toString()
+      if (options.navigate)
+        await options.navigate(redirect)
+      else if (isBrowser)
+        window.location.href = redirect.href
       return { signingIn: false, redirect }
     }
     if (result.tokens !== undefined) {
