@@ -4,13 +4,13 @@
 // again on every save (clients stay connected) and its data kept in a file across restarts.
 import type { BackendData } from './_internal/backend'
 import type { TestConvexServer } from './node'
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, watch, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join, relative, resolve, sep } from 'node:path'
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import process from 'node:process'
-import { pathToFileURL } from 'node:url'
+import { createBuilder, loadEsbuild } from './_dev/builder'
+import { loadComponents } from './_dev/components'
+import { watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
-import { codegen, usedComponents } from './codegen'
 import { serveTestConvex } from './node'
 
 /** Options of {@link startDevBackend}. */
@@ -49,60 +49,6 @@ export interface DevBackend {
   close: () => Promise<void>
 }
 
-const ENTRY = /\.(?:[cm]?[jt]s|[jt]sx)$/
-
-/** The files a deployment bundles (Convex's own rules), plus schema, auth config and `_generated`. */
-function moduleFiles(dir: string, base = dir): string[] {
-  const files: string[] = []
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name)
-    const rel = relative(base, path)
-    if (entry.name.startsWith('.') || entry.name.startsWith('#') || entry.name === 'node_modules')
-      continue
-    if (entry.isDirectory()) {
-      // A folder with its own convex.config.ts defines a component, deployed on its own.
-      if (!existsSync(join(path, 'convex.config.ts')))
-        files.push(...moduleFiles(path, base))
-      continue
-    }
-    if (!ENTRY.test(entry.name) || /\.d\.[cm]?ts$/.test(entry.name) || rel.includes(' '))
-      continue
-    if (rel.startsWith(`_generated${sep}`)) {
-      files.push(rel)
-      continue
-    }
-    const dots = entry.name.split('.').length - 1
-    if (dots === 1 || /^(?:schema|auth\.config)\.[cm]?[jt]s$/.test(entry.name))
-      files.push(rel)
-  }
-  return files.sort()
-}
-
-interface EsbuildMessage { text: string, location?: { file: string, line: number, column: number, lineText: string } | null }
-
-/** esbuild, from the `convex` package that the app installed (Convex bundles functions with it). */
-async function loadEsbuild(cwd: string): Promise<{ build: (options: object) => Promise<unknown> }> {
-  const require = createRequire(join(cwd, 'package.json'))
-  let convexPackage: string
-  try {
-    convexPackage = require.resolve('convex/package.json')
-  }
-  catch {
-    throw new Error(`The convex package is not installed in ${cwd}: run npm install convex first.`)
-  }
-  const esbuild = await import(pathToFileURL(createRequire(convexPackage).resolve('esbuild')).href)
-  return esbuild.build ? esbuild : esbuild.default
-}
-
-function formatBuildError(e: unknown, cwd: string): string {
-  const errors = (e as { errors?: EsbuildMessage[] }).errors
-  if (!errors?.length)
-    return (e as Error).message
-  return errors.map(({ text, location }) => location
-    ? `${location.file}:${location.line}:${location.column + 1}: ${text}\n    ${location.lineText}`
-    : text).join('\n').replaceAll(`${cwd}${sep}`, '')
-}
-
 /**
  * Starts a local backend for development: the app's `convex/` functions in memory, served as a
  * deployment at `http://127.0.0.1:3210` (sync protocol, HTTP API, storage) and its
@@ -134,8 +80,6 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   // Bundles go inside the project, so that the packages they import resolve from its node_modules.
   const buildRoot = join(cwd, 'node_modules', '.vueuse-convex', `dev-${process.pid}`)
   rmSync(buildRoot, { recursive: true, force: true })
-  let builds = 0
-  let lastFiles = ''
   let backend: TestBackend | undefined
   let server: TestConvexServer | undefined
   let saved = Promise.resolve()
@@ -157,76 +101,13 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     }).catch(e => log(`Could not save the data to ${relative(cwd, dataPath)}: ${(e as Error).message}`, 'error'))
   }
 
-  /** Bundles and imports the functions; throws a readable message when they are broken. */
-  async function load() {
-    const files = moduleFiles(dir)
-    if (regenerate && files.join() !== lastFiles) {
-      codegen(convexDir, cwd)
-      files.splice(0, files.length, ...moduleFiles(dir))
-    }
-    lastFiles = files.join()
-    if (!files.some(file => file.startsWith(`_generated${sep}`)))
-      throw new Error(`${relative(cwd, dir)}/_generated is missing: run npx vueuse-convex codegen.`)
-    const outdir = join(buildRoot, String(++builds))
-    try {
-      await esbuild.build({
-        entryPoints: files.map(file => join(dir, file)),
-        outbase: dir,
-        outdir,
-        bundle: true,
-        splitting: true,
-        format: 'esm',
-        platform: 'node',
-        packages: 'external',
-        sourcemap: 'inline',
-        outExtension: { '.js': '.mjs' },
-        logLevel: 'silent',
-        absWorkingDir: cwd,
-      })
-    }
-    catch (e) {
-      throw new Error(formatBuildError(e, cwd))
-    }
-    const modules: Record<string, () => Promise<any>> = {}
-    const loaded: Record<string, any> = {}
-    for (const file of files) {
-      const key = `./convex/${file.split(sep).join('/')}`
-      const url = pathToFileURL(join(outdir, file.replace(/\.[^.]+$/, '.mjs'))).href
-      try {
-        loaded[key] = await import(url)
-      }
-      catch (e) {
-        throw new Error(`${relative(cwd, join(dir, file))} failed when loaded: ${(e as Error).stack ?? e}`)
-      }
-      modules[key] = async () => loaded[key]
-    }
-    const schemaKey = Object.keys(loaded).find(key => /^\.\/convex\/schema\.[cm]?[jt]s$/.test(key))
-    return { schema: schemaKey ? loaded[schemaKey].default : undefined, modules }
-  }
-
-  async function components(): Promise<Record<string, any>> {
-    const config = ['convex.config.ts', 'convex.config.js'].map(file => join(dir, file)).find(existsSync)
-    if (!config)
-      return {}
-    const require = createRequire(join(dir, 'package.json'))
-    const result: Record<string, any> = {}
-    for (const component of usedComponents(readFileSync(config, 'utf8'), dir)) {
-      const entry = `${component.from.replace(/\/convex\.config(?:\.js)?$/, '')}/test`
-      try {
-        result[component.name] = (await import(pathToFileURL(require.resolve(entry)).href)).default
-      }
-      catch {
-        throw new Error(`The component "${component.name}" (${component.from}) has no test entry (${entry}) to run it in memory.`)
-      }
-    }
-    return result
-  }
+  const load = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
 
   async function deploy(): Promise<'deployed' | 'failed'> {
     try {
       const functions = await load()
       if (!backend) {
-        backend = new TestBackend({ ...functions, components: await components(), onWrite: save })
+        backend = new TestBackend({ ...functions, components: await loadComponents(dir), onWrite: save })
         if (dataPath && existsSync(dataPath))
           backend.importData(JSON.parse(readFileSync(dataPath, 'utf8')) as BackendData)
         server = await serveTestConvex(backend, { port, sitePort, host })
@@ -255,15 +136,9 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
 
   let deploying: Promise<unknown> = deploy()
   await deploying
-  let timer: ReturnType<typeof setTimeout> | undefined
   const watcher = watching
-    ? watch(dir, { recursive: true }, (_event, file) => {
-        if (!file || String(file).startsWith('_generated') || /(?:^|[/\\])\./.test(String(file)))
-          return
-        clearTimeout(timer)
-        timer = setTimeout(() => {
-          deploying = deploying.then(deploy).then(outcome => waiting.splice(0).forEach(resolve => resolve(outcome)))
-        }, 100)
+    ? watchFunctions(dir, () => {
+        deploying = deploying.then(deploy).then(outcome => waiting.splice(0).forEach(resolve => resolve(outcome)))
       })
     : undefined
 
@@ -280,7 +155,6 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     nextDeploy: () => new Promise(resolve => waiting.push(resolve)),
     async close() {
       watcher?.close()
-      clearTimeout(timer)
       await deploying
       save()
       await saved

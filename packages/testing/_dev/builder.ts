@@ -1,0 +1,140 @@
+// The builder of `vueuse-convex dev`: lists the modules a deployment bundles, bundles them with the
+// esbuild of the app's own `convex` package (what `npx convex dev` bundles with) and imports the
+// result, so that the backend gets the schema and the modules of one build.
+import type { TestBackendOptions } from '../_internal/backend'
+import { existsSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, relative, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { codegen } from '../codegen'
+
+const ENTRY = /\.(?:[cm]?[jt]s|[jt]sx)$/
+
+/** The files a deployment bundles (Convex's own rules), plus schema, auth config and `_generated`. */
+export function moduleFiles(dir: string, base = dir): string[] {
+  const files: string[] = []
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    const rel = relative(base, path)
+    if (entry.name.startsWith('.') || entry.name.startsWith('#') || entry.name === 'node_modules')
+      continue
+    if (entry.isDirectory()) {
+      // A folder with its own convex.config.ts defines a component, deployed on its own.
+      if (!existsSync(join(path, 'convex.config.ts')))
+        files.push(...moduleFiles(path, base))
+      continue
+    }
+    if (!ENTRY.test(entry.name) || /\.d\.[cm]?ts$/.test(entry.name) || rel.includes(' '))
+      continue
+    if (rel.startsWith(`_generated${sep}`)) {
+      files.push(rel)
+      continue
+    }
+    const dots = entry.name.split('.').length - 1
+    if (dots === 1 || /^(?:schema|auth\.config)\.[cm]?[jt]s$/.test(entry.name))
+      files.push(rel)
+  }
+  return files.sort()
+}
+
+interface EsbuildMessage { text: string, location?: { file: string, line: number, column: number, lineText: string } | null }
+
+/** The part of esbuild's API the builder uses. */
+export interface Esbuild { build: (options: object) => Promise<unknown> }
+
+/** esbuild, from the `convex` package that the app installed (Convex bundles functions with it). */
+export async function loadEsbuild(cwd: string): Promise<Esbuild> {
+  const require = createRequire(join(cwd, 'package.json'))
+  let convexPackage: string
+  try {
+    convexPackage = require.resolve('convex/package.json')
+  }
+  catch {
+    throw new Error(`The convex package is not installed in ${cwd}: run npm install convex first.`)
+  }
+  const esbuild = await import(pathToFileURL(createRequire(convexPackage).resolve('esbuild')).href)
+  return esbuild.build ? esbuild : esbuild.default
+}
+
+/** esbuild's errors as `file:line:column: text` lines, paths relative to `cwd`. */
+export function formatBuildError(e: unknown, cwd: string): string {
+  const errors = (e as { errors?: EsbuildMessage[] }).errors
+  if (!errors?.length)
+    return (e as Error).message
+  return errors.map(({ text, location }) => location
+    ? `${location.file}:${location.line}:${location.column + 1}: ${text}\n    ${location.lineText}`
+    : text).join('\n').replaceAll(`${cwd}${sep}`, '')
+}
+
+/** What {@link createBuilder} needs. */
+export interface BuilderOptions {
+  /** The functions folder, absolute. */
+  dir: string
+  /** The functions folder as the user gave it (for codegen). */
+  convexDir: string
+  /** The project folder. */
+  cwd: string
+  /** Regenerate `_generated` when modules are added or removed. */
+  regenerate: boolean
+  /** Where the bundles go (inside the project, so that imports resolve from its node_modules). */
+  buildRoot: string
+  esbuild: Esbuild
+}
+
+/** The schema and modules of one build, as the backend takes them. */
+export interface Build {
+  schema: TestBackendOptions['schema']
+  modules: TestBackendOptions['modules']
+}
+
+/** A builder: each call bundles and imports the functions; throws a readable message when they are broken. */
+export function createBuilder(options: BuilderOptions): () => Promise<Build> {
+  const { dir, convexDir, cwd, regenerate, buildRoot, esbuild } = options
+  let builds = 0
+  let lastFiles = ''
+  return async function build() {
+    const files = moduleFiles(dir)
+    if (regenerate && files.join() !== lastFiles) {
+      codegen(convexDir, cwd)
+      files.splice(0, files.length, ...moduleFiles(dir))
+    }
+    lastFiles = files.join()
+    if (!files.some(file => file.startsWith(`_generated${sep}`)))
+      throw new Error(`${relative(cwd, dir)}/_generated is missing: run npx vueuse-convex codegen.`)
+    const outdir = join(buildRoot, String(++builds))
+    try {
+      await esbuild.build({
+        entryPoints: files.map(file => join(dir, file)),
+        outbase: dir,
+        outdir,
+        bundle: true,
+        splitting: true,
+        format: 'esm',
+        platform: 'node',
+        packages: 'external',
+        sourcemap: 'inline',
+        outExtension: { '.js': '.mjs' },
+        logLevel: 'silent',
+        absWorkingDir: cwd,
+      })
+    }
+    catch (e) {
+      throw new Error(formatBuildError(e, cwd))
+    }
+    const modules: Record<string, () => Promise<any>> = {}
+    const loaded: Record<string, any> = {}
+    for (const file of files) {
+      const key = `./convex/${file.split(sep).join('/')}`
+      const url = pathToFileURL(join(outdir, file.replace(/\.[^.]+$/, '.mjs'))).href
+      try {
+        loaded[key] = await import(url)
+      }
+      catch (e) {
+        throw new Error(`${relative(cwd, join(dir, file))} failed when loaded: ${(e as Error).stack ?? e}`)
+      }
+      modules[key] = async () => loaded[key]
+    }
+    const schemaKey = Object.keys(loaded).find(key => /^\.\/convex\/schema\.[cm]?[jt]s$/.test(key))
+    return { schema: schemaKey ? loaded[schemaKey].default : undefined, modules }
+  }
+}
