@@ -6,6 +6,7 @@ import type { JSONValue, Value } from 'convex/values'
 import type { Clock } from './clock'
 import type { Environment } from './environment'
 import type { FunctionKind } from './functions'
+import type { DeploymentKey } from './signing'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
@@ -293,6 +294,8 @@ export interface ExecutorOptions {
   clock: Clock
   /** The deployment's environment variables its functions see in `process.env`. */
   environment: () => Environment
+  /** The backend's own key, which `ctx.auth.signJwt` signs with. @default convex-test's key of this instance */
+  signingKey?: Promise<DeploymentKey>
 }
 
 let backends = 0
@@ -317,6 +320,8 @@ export interface BackendData {
 /** What convex-test keeps per component (its `DatabaseFake`): read and written as a whole. */
 interface Database {
   _documents: Record<string, Record<string, unknown>>
+  /** The ids of `_documents` by table: what queries scan (kept in step with `_documents`). */
+  _tableIds: Map<string, Set<string>>
   _storage: Record<string, Blob>
   _nextDocId: number
   _lastCreationTime: number
@@ -408,6 +413,9 @@ export class Executor {
     this.environment = options.environment
     followEnvironment(() => active.getStore()?.environment())
     this.world = worldOf(this.t)
+    // `ctx.auth.signJwt` signs with the backend's key: convex-test reads it from its instance.
+    if (this.world && options.signingKey)
+      (this.world as { deploymentJwtKey?: Promise<DeploymentKey> }).deploymentJwtKey = options.signingKey
     installSyscallHook()
   }
 
@@ -480,6 +488,14 @@ export class Executor {
     for (const [path, component] of Object.entries(data.components)) {
       const db = databases[path]
       db._documents = next.get(db)!
+      db._tableIds = new Map()
+      for (const id of Object.keys(db._documents)) {
+        const table = tableOfId(id)
+        let ids = db._tableIds.get(table)
+        if (!ids)
+          db._tableIds.set(table, ids = new Set())
+        ids.add(id)
+      }
       db._storage = Object.fromEntries(Object.entries(component.files).map(([id, file]) => [id, new Blob([base64UrlBytes(file.base64)], { type: file.type })]))
       db._nextDocId = component.nextDocId
       db._lastCreationTime = component.lastCreationTime
