@@ -4,11 +4,13 @@
 // auth.config.ts, crons.ts runs crons.ts.
 import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
+import type { JSONWebKeySet, JWK } from 'jose'
 import type { AuthProvider } from './auth'
 import type { CronJob, CronPlan } from './crons'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
+import type { DeploymentKey } from './signing'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
 import { authProviders, defaultAudience, inlineJwks, jwksUrl } from './auth'
@@ -18,6 +20,7 @@ import { Executor, udfPathOf } from './executor'
 import { functionModules, moduleKey } from './functions'
 import { handleRequest, routeFetch } from './http'
 import { Sessions } from './sessions'
+import { deploymentKey, jwksOf } from './signing'
 import { InMemoryWebSocket, nextTask } from './socket'
 import { createTestToken } from './wire'
 
@@ -68,6 +71,12 @@ export interface TestBackendOptions {
    * @default {}
    */
   env?: Record<string, string>
+  /**
+   * The deployment's own signing key, a private ES256 JWK: what `ctx.auth.signJwt` signs with
+   * (Convex Auth 2's tokens) and `${url}/.well-known/jwks.json` publishes. `dev` keeps one with its data.
+   * @default a new key for each backend
+   */
+  signingKey?: JWK
 }
 
 /**
@@ -100,9 +109,14 @@ export class TestBackend implements SocketHost {
   private publicSiteUrl: string | undefined
   private readonly host: HttpHost & SessionHost
   private readonly localUrl: string
+  /** The deployment's signing key (made once: every deploy signs with the same key). */
+  private readonly signingKey: Promise<DeploymentKey>
 
   constructor(options: TestBackendOptions) {
     this.options = options
+    this.signingKey = deploymentKey(options.signingKey)
+    // Read where it is used; a bad key is reported there, never as an unhandled rejection.
+    this.signingKey.catch(() => {})
     this.modules = functionModules('createTestConvex', options.modules)
     this.clock = new Clock(fire => this.scheduledFunctionDue(fire))
     this.executor = this.createExecutor(options)
@@ -120,6 +134,7 @@ export class TestBackend implements SocketHost {
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
       clock: this.clock,
+      jwks: () => backend.jwks(),
       get hasRouter() {
         return moduleKey(backend.modules, 'http') !== undefined
       },
@@ -143,7 +158,7 @@ export class TestBackend implements SocketHost {
   private readonly environment = () => ({ ...this.env, CONVEX_CLOUD_URL: this.url, CONVEX_SITE_URL: this.siteUrl })
 
   /** JWKS fetched from this backend's own URLs, by URL. */
-  private readonly jwks = new Map<string, Promise<JsonWebKey[] | undefined>>()
+  private readonly ownJwks = new Map<string, Promise<JsonWebKey[] | undefined>>()
 
   /**
    * A provider's public keys, where this backend can reach them without the network: a `data:`
@@ -156,15 +171,17 @@ export class TestBackend implements SocketHost {
     if (url.startsWith('data:'))
       return Promise.resolve(inlineJwks(url))
     const origin = URL.canParse(url) ? new URL(url).origin : ''
-    if (![this.url, this.siteUrl].some(own => new URL(own).origin === origin))
+    const site = new URL(this.siteUrl).origin === origin
+    if (!site && new URL(this.url).origin !== origin)
       return Promise.resolve(undefined)
-    let keys = this.jwks.get(url)
+    let keys = this.ownJwks.get(url)
     if (!keys) {
-      keys = fetch(url)
+      // Answered in-process, never over the network (not even loopback).
+      keys = this.fetch(new Request(url), { site })
         .then(response => (response.ok ? response.json() : undefined))
         .then(body => (Array.isArray(body?.keys) ? body.keys as JsonWebKey[] : undefined), () => undefined)
-      this.jwks.set(url, keys)
-      void keys.then(found => found || this.jwks.delete(url))
+      this.ownJwks.set(url, keys)
+      void keys.then(found => found || this.ownJwks.delete(url))
     }
     return keys
   }
@@ -179,6 +196,7 @@ export class TestBackend implements SocketHost {
       modules: this.modules,
       clock: this.clock,
       environment: this.environment,
+      signingKey: this.signingKey,
       onWrite: (tables) => {
         this.sessions.invalidate(tables)
         this.options.onWrite?.()
@@ -274,6 +292,14 @@ export class TestBackend implements SocketHost {
       delete this.env[name]
     else
       this.env[name] = value
+  }
+
+  /**
+   * The public keys of the deployment's signing key, as served at `${url}/.well-known/jwks.json`:
+   * tokens from `ctx.auth.signJwt` verify against them.
+   */
+  async jwks(): Promise<JSONWebKeySet> {
+    return jwksOf(await this.signingKey)
   }
 
   /** Latency in ms before a function runs: for every function, or for one. */
@@ -432,7 +458,7 @@ export class TestBackend implements SocketHost {
     this.executor = next
     previous.close()
     this.providers = this.loadProviders()
-    this.jwks.clear()
+    this.ownJwks.clear()
     this.stopCrons?.()
     this.stopCrons = undefined
     this.crons = undefined

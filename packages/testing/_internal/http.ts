@@ -2,6 +2,7 @@
 // `curl` use), file storage URLs, and the app's `convex/http.ts` routes — as one
 // `(Request) => Response` handler, reached in-process through `fetch` or over a real server.
 import type { Value } from 'convex/values'
+import type { JSONWebKeySet } from 'jose'
 import type { AuthProvider, KeysOf } from './auth'
 import type { Executor, TestIdentity } from './executor'
 import type { FunctionKind } from './functions'
@@ -19,6 +20,8 @@ export interface HttpHost {
   track: <T>(promise: Promise<T>) => Promise<T>
   /** The app has a `convex/http.ts`. */
   hasRouter: boolean
+  /** The public keys of the deployment's signing key (`ctx.auth.signJwt`). */
+  jwks: () => Promise<JSONWebKeySet>
 }
 
 /** Convex's status for "the function failed" (STATUS_CODE_UDF_FAILED in the HTTP client). */
@@ -52,6 +55,9 @@ export async function handleRequest(host: HttpHost, request: Request, site: bool
   // Convex's own API answers preflights; on the site URL they are the app's (its OPTIONS routes).
   if (request.method === 'OPTIONS' && !site)
     return new Response(null, { status: 204, headers: CORS })
+  // The deployment's own keys, which tokens from `ctx.auth.signJwt` are checked with.
+  if (!site && url.pathname === '/.well-known/jwks.json')
+    return request.method === 'GET' || request.method === 'HEAD' ? json(await host.jwks()) : problem(405, 'MethodNotAllowed', 'The JWKS is served with GET.')
   let identity: TestIdentity | null
   try {
     identity = await identityOf(host, request)

@@ -1,8 +1,13 @@
 // Token signatures are checked as a deployment checks them: a token is accepted only when signed
 // with its provider's keys (where the backend can reach them) or the backend's test key.
 import type { TestConvex } from '.'
+import process from 'node:process'
+import { makeFunctionReference, mutationGeneric } from 'convex/server'
+import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterEach, expect, it } from 'vitest'
 import { createTestConvex, createTestToken } from '.'
+import { generateSigningKey } from '../_internal/signing'
+import { serveTestConvex } from '../node'
 import { api, modules, schema } from '../test/app'
 
 let convex: TestConvex
@@ -59,4 +64,67 @@ it('checks a customJwt provider\'s own keys, given inline as a data: JWKS', asyn
   const other = await rsaKeys()
   expect(await signInWith(await rs256({ sub: 'eve', iss: 'https://issuer.example', aud: 'app' }, other.privateKey))).toBe(false)
   expect(await convex.client.query(api.notes.whoami, {})).toBeNull()
+})
+
+/** The app with `auth.config.ts` as Convex Auth 2's `convexAuthProvider()` writes it, and a mutation that signs a token with `ctx.auth.signJwt`. */
+function signingApp() {
+  const config = Object.keys(modules).find(path => path.endsWith('/auth.config.ts'))!
+  return {
+    ...modules,
+    [config]: async () => ({
+      default: {
+        providers: [{
+          type: 'customJwt',
+          applicationID: 'convex-auth',
+          issuer: process.env.CONVEX_CLOUD_URL,
+          jwks: `${process.env.CONVEX_CLOUD_URL}/.well-known/jwks.json`,
+          algorithm: 'ES256',
+        }],
+      },
+    }),
+    './convex/signing.ts': async () => ({
+      mint: mutationGeneric({ args: {}, handler: ctx => (ctx.auth as any).signJwt({ claims: { sub: 'ada', aud: 'convex-auth' }, expiresInSeconds: 600 }) }),
+    }),
+  }
+}
+const mint = makeFunctionReference<'mutation', Record<string, never>, string>('signing:mint')
+
+it('signs ctx.auth.signJwt tokens with the backend\'s own ES256 key, published at /.well-known/jwks.json, and accepts them', async () => {
+  convex = createTestConvex({ schema, modules: signingApp(), crons: false })
+  const token = await convex.client.mutation(mint, {})
+  const jwks = await (await fetch(`${convex.backend.url}/.well-known/jwks.json`)).json()
+  expect(jwks).toEqual(await convex.backend.jwks())
+  expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' })])
+  expect(jwks.keys[0]).not.toHaveProperty('d')
+  const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: convex.backend.url, audience: 'convex-auth' })
+  expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: jwks.keys[0].kid })
+  expect(payload.sub).toBe('ada')
+  expect(await signInWith(token)).toBe(true)
+  expect(await convex.client.query(api.notes.whoami, {})).toBe('ada')
+
+  // Another backend has another key: its tokens are not this one's.
+  const other = createTestConvex({ schema, modules: signingApp(), crons: false })
+  expect((await other.backend.jwks()).keys[0].kid).not.toBe(jwks.keys[0].kid)
+  const foreign = await other.client.mutation(mint, {})
+  await other.close()
+  expect(await signInWith(foreign)).toBe(false)
+})
+
+it('signs with the key it is given (dev keeps one with its data), the same after a deploy, and serves its JWKS over serveTestConvex', async () => {
+  const key = await generateSigningKey()
+  convex = createTestConvex({ schema, modules: signingApp(), crons: false, signingKey: key })
+  const server = await serveTestConvex(convex.backend)
+  try {
+    const served = await (await fetch(`${server.url}/.well-known/jwks.json`)).json()
+    expect(served.keys[0].kid).toBe(key.kid)
+    await convex.backend.deploy({ schema, modules: signingApp() })
+    const token = await convex.client.mutation(mint, {})
+    const { payload } = await jwtVerify(token, createLocalJWKSet(served), { audience: 'convex-auth' })
+    expect(payload.iss).toBe(server.url)
+    expect(await signInWith(token)).toBe(true)
+    expect(await convex.client.query(api.notes.whoami, {})).toBe('ada')
+  }
+  finally {
+    await server.close()
+  }
 })
