@@ -9,6 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import process from 'node:process'
 import { createBuilder, loadEsbuild } from './_dev/builder'
 import { loadComponents } from './_dev/components'
+import { loadSigningKey } from './_dev/signingKey'
 import { watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
 import { serveTestConvex } from './node'
@@ -107,7 +108,9 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     try {
       const functions = await load()
       if (!backend) {
-        backend = new TestBackend({ ...functions, components: await loadComponents(dir), onWrite: save })
+        // The deployment's signing key is kept with the data (`--no-data`: a new one per run).
+        const signingKey = await loadSigningKey(dataPath && dirname(dataPath))
+        backend = new TestBackend({ ...functions, components: await loadComponents(dir), onWrite: save, signingKey })
         if (dataPath && existsSync(dataPath))
           backend.importData(JSON.parse(readFileSync(dataPath, 'utf8')) as BackendData)
         server = await serveTestConvex(backend, { port, sitePort, host })
