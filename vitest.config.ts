@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
+import { convexFunctions } from './packages/testing/vite'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 
@@ -12,7 +13,8 @@ export const workspaceAliases = [
 ]
 
 export default defineConfig({
-  plugins: [vue()],
+  // convexFunctions: .wasm imports load as Convex's bundler loads them (Convex Auth's hashing).
+  plugins: [vue(), convexFunctions()],
   resolve: {
     alias: workspaceAliases,
   },

@@ -29,14 +29,39 @@ export interface TestIdentity {
 /** A Convex function, by reference (`api.messages.send`) or by name (`"messages:send"`). */
 export type FunctionSelector = string | { [key: symbol]: unknown }
 
+/** A component's test helper: registers it (and the components it uses) under `name`. */
+export type RegisterComponent = (t: any, name: string) => void
+
 /**
  * A Convex component to register: what its `/test` entry exports — `{ schema, modules }`, and
- * `register(t, name)` when it registers components of its own.
+ * its helper that registers it with the components it uses itself under the name it is given
+ * (`register`, or one named `register…`: Convex Auth's `registerPassword`).
  */
 export interface TestComponent {
   schema?: SchemaDefinition<GenericSchema, boolean>
   modules: Record<string, () => Promise<any>>
-  register?: (t: any, name: string) => void
+  register?: RegisterComponent
+  [helper: `register${string}`]: RegisterComponent | undefined
+}
+
+/**
+ * Registers `component` under `name` on `t`: with its `/test` entry's helper when it has one
+ * (`register`, or its only `register…` function), which also registers the components it nests
+ * (`<name>/rateLimiter`), and otherwise as `{ schema, modules }`. A module namespace
+ * (`import * as x from '…/test'`) is read through its default export.
+ */
+export function registerComponent(t: { registerComponent: (name: string, schema: any, modules: any) => unknown }, name: string, given: TestComponent | { default: TestComponent }): void {
+  const component = (given && typeof (given as TestComponent).modules !== 'object' && 'default' in given ? given.default : given) as TestComponent
+  if (!component || typeof component.modules !== 'object')
+    throw new TypeError(`[vueuse-convex] createTestConvex(): components.${name} needs { schema, modules }, as a component's test entry exports them (e.g. import rateLimiter from '@convex-dev/rate-limiter/test').`)
+  const helpers = Object.keys(component).filter(key => key.startsWith('register') && typeof (component as any)[key] === 'function')
+  const helper = typeof component.register === 'function' ? 'register' : helpers.length === 1 ? helpers[0] : undefined
+  if (!helper && helpers.length > 1)
+    throw new TypeError(`[vueuse-convex] createTestConvex(): components.${name} has several registering helpers (${helpers.join(', ')}): pass the one for this component, e.g. { ...${name}Test, register: ${name}Test.${helpers[0]} }.`)
+  if (helper)
+    (component as any)[helper](t, name)
+  else
+    t.registerComponent(name, component.schema, component.modules)
 }
 
 /** A failure as a deployment reports it. */
@@ -285,7 +310,7 @@ class Lock {
 export interface ExecutorOptions {
   schema?: SchemaDefinition<GenericSchema, boolean>
   modules: Record<string, () => Promise<any>>
-  components?: Record<string, TestComponent>
+  components?: Record<string, TestComponent | { default: TestComponent }>
   latency?: number
   serialize?: boolean
   /** Called after any write with the tables it touched, outside convex-test's contexts. */
@@ -395,14 +420,8 @@ export class Executor {
     // eslint-disable-next-line node/prefer-global/process -- the stand-in for browsers
     g.process ??= { env: {} }
     this.t = convexTest(options.schema as any, options.modules)
-    for (const [name, component] of Object.entries(options.components ?? {})) {
-      if (!component || typeof component.modules !== 'object')
-        throw new TypeError(`[vueuse-convex] createTestConvex(): components.${name} needs { schema, modules }, as a component's test entry exports them (e.g. import rateLimiter from '@convex-dev/rate-limiter/test').`)
-      if (typeof component.register === 'function')
-        component.register(this.t, name)
-      else
-        this.t.registerComponent(name, component.schema as any, component.modules)
-    }
+    for (const [name, component] of Object.entries(options.components ?? {}))
+      registerComponent(this.t, name, component)
     // A module loads when first called, before its function runs: in this backend's context,
     // so that what it reads of process.env as it loads (a provider's client id) is this backend's.
     this.isPublic = publicFunctions(options.modules, load => active.run(this, load))
