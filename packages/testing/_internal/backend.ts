@@ -6,7 +6,6 @@ import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
 import type { JSONWebKeySet, JWK } from 'jose'
 import type { AuthProvider } from './auth'
-import type { Commit } from './commits'
 import type { CronJob, CronPlan } from './crons'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
@@ -14,9 +13,8 @@ import type { SessionHost } from './sessions'
 import type { DeploymentKey } from './signing'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
-import { AuthFailure, authProviders, defaultAudience, providerKeys, verifyToken } from './auth'
+import { authProviders, defaultAudience, inlineJwks, jwksUrl } from './auth'
 import { Clock } from './clock'
-import { tapCommits } from './commits'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
 import { functionModules, moduleKey } from './functions'
@@ -66,19 +64,6 @@ export interface TestBackendOptions {
   crons?: boolean
   /** Called after every write (a function's, `run`'s, an import's): e.g. to save the data. @default undefined */
   onWrite?: () => void
-  // ---- durable acknowledgement (vueuse-convex dev's store, _dev/store.ts) ----
-  /**
-   * Called with what each committed transaction changed, per component, as it commits: clients'
-   * mutations, actions' `runMutation`, scheduled functions, HTTP actions, stored files. (Not
-   * `importData`, nor the data a `deploy` carries over.) @default undefined
-   */
-  onCommit?: (commit: Commit) => void
-  /**
-   * Awaited after a client's mutation commits and before it is acknowledged (its response sent,
-   * over the socket or the HTTP API): e.g. until its writes are on disk. @default undefined
-   */
-  beforeAcknowledge?: () => Promise<void>
-  // ---- end of durable acknowledgement ----
   /**
    * The deployment's environment variables (what `npx convex env set` sets), which its functions
    * and `auth.config.ts` read in `process.env`. `CONVEX_CLOUD_URL` and `CONVEX_SITE_URL` are
@@ -92,13 +77,6 @@ export interface TestBackendOptions {
    * @default a new key for each backend
    */
   signingKey?: JWK
-  /**
-   * Accept tokens signed with the test kit's published key ({@link createTestToken},
-   * `backend.createToken()`) for every provider. `dev` turns it off: anyone can sign with a
-   * published key, so a served deployment checks tokens against the app's providers only.
-   * @default true
-   */
-  testKey?: boolean
 }
 
 /**
@@ -151,10 +129,10 @@ export class TestBackend implements SocketHost {
       get executor() {
         return backend.executor
       },
-      verifyToken: token => backend.verify(token),
+      authProviders: () => backend.providers(),
+      keysOf: provider => backend.keysOf(provider),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
-      acknowledge: () => this.options.beforeAcknowledge?.(),
       clock: this.clock,
       jwks: () => backend.jwks(),
       get hasRouter() {
@@ -179,29 +157,33 @@ export class TestBackend implements SocketHost {
   /** What this backend's functions see in `process.env`: its variables and its URLs. */
   private readonly environment = () => ({ ...this.env, CONVEX_CLOUD_URL: this.url, CONVEX_SITE_URL: this.siteUrl })
 
-  /** The keys of the app's providers (a deploy starts afresh: the keys it serves itself may change). */
-  private keys = providerKeys(url => this.ownFetch(url))
+  /** JWKS fetched from this backend's own URLs, by URL. */
+  private readonly ownJwks = new Map<string, Promise<JsonWebKey[] | undefined>>()
 
-  /** A request to one of this backend's own URLs, answered in-process (no network, not even loopback). */
-  private ownFetch(url: string): Promise<Response> | undefined {
-    const origin = URL.canParse(url) ? new URL(url).origin : undefined
-    if (origin === new URL(this.url).origin)
-      return this.fetch(new Request(url))
-    if (origin === new URL(this.siteUrl).origin)
-      return this.fetch(new Request(url), { site: true })
-    return undefined
-  }
-
-  /** The identity of `token` as this deployment checks it; an `AuthFailure` says why it refuses it. */
-  private async verify(token: unknown): Promise<TestIdentity> {
-    let providers: AuthProvider[]
-    try {
-      providers = await this.providers()
+  /**
+   * A provider's public keys, where this backend can reach them without the network: a `data:`
+   * JWKS, or a JWKS this backend serves itself (Convex Auth's, on its site URL).
+   */
+  private keysOf(provider: AuthProvider): Promise<JsonWebKey[] | undefined> {
+    const url = jwksUrl(provider)
+    if (!url)
+      return Promise.resolve(undefined)
+    if (url.startsWith('data:'))
+      return Promise.resolve(inlineJwks(url))
+    const origin = URL.canParse(url) ? new URL(url).origin : ''
+    const site = new URL(this.siteUrl).origin === origin
+    if (!site && new URL(this.url).origin !== origin)
+      return Promise.resolve(undefined)
+    let keys = this.ownJwks.get(url)
+    if (!keys) {
+      // Answered in-process, never over the network (not even loopback).
+      keys = this.fetch(new Request(url), { site })
+        .then(response => (response.ok ? response.json() : undefined))
+        .then(body => (Array.isArray(body?.keys) ? body.keys as JsonWebKey[] : undefined), () => undefined)
+      this.ownJwks.set(url, keys)
+      void keys.then(found => found || this.ownJwks.delete(url))
     }
-    catch (e) {
-      throw new AuthFailure(`convex/auth.config.ts failed to load, so no token can be checked: ${(e as Error).message}`)
-    }
-    return verifyToken(token, providers, this.keys, { testKey: this.options.testKey ?? true })
+    return keys
   }
 
   private loadProviders() {
@@ -209,7 +191,7 @@ export class TestBackend implements SocketHost {
   }
 
   private createExecutor(options: TestBackendOptions): Executor {
-    const executor = new Executor({
+    return new Executor({
       ...options,
       modules: this.modules,
       clock: this.clock,
@@ -220,10 +202,6 @@ export class TestBackend implements SocketHost {
         this.options.onWrite?.()
       },
     })
-    // Durable acknowledgement: each commit of this executor reaches onCommit.
-    if (options.onCommit)
-      tapCommits(executor.databases(), options.onCommit)
-    return executor
   }
 
   private scheduleCrons() {
@@ -480,7 +458,7 @@ export class TestBackend implements SocketHost {
     this.executor = next
     previous.close()
     this.providers = this.loadProviders()
-    this.keys = providerKeys(url => this.ownFetch(url))
+    this.ownJwks.clear()
     this.stopCrons?.()
     this.stopCrons = undefined
     this.crons = undefined
