@@ -2,7 +2,8 @@
 // `npx vueuse-convex dev`: an app's own convex/ (TypeScript) served on loopback, deployed again on
 // every save, its data kept across restarts, and a broken file reported in words.
 import type { DevBackend, DevBackendOptions } from './dev'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { anyApi } from 'convex/server'
@@ -54,6 +55,17 @@ function nextValue<T>(c: ConvexClient, query: any, accept: (v: T) => boolean): P
       }
     })
   })
+}
+
+/** Saves `file` as vim and many editors do: a new file written next to it, renamed over it. */
+function saveByRename(file: string, text: string) {
+  writeFileSync(`${file}.tmp~`, text)
+  renameSync(`${file}.tmp~`, file)
+}
+
+/** `list` answering with its notes' bodies changed by `expression` (of `n.body`). */
+function listMapping(source: string, expression: string) {
+  return source.replace(/handler: .*ctx\.db\.query\('notes'\)\.collect\(\),/, `handler: async ctx => (await ctx.db.query('notes').collect()).map(n => ({ ...n, body: ${expression} })),`)
 }
 
 describe('vueuse-convex dev', () => {
@@ -150,4 +162,85 @@ describe('vueuse-convex dev', () => {
     expect(parseDevArgs(['a', 'b'])).toBe('Unknown argument "b".')
     expect(parseDevArgs(['src/convex', '--port', '4000', '--no-data'])).toEqual({ convexDir: 'src/convex', port: 4000, dataFile: false })
   })
+})
+
+describe('vueuse-convex dev: watching as editors save', () => {
+  it('deploys every save that replaces the file (write and rename), not only the first', async () => {
+    project()
+    const { dev, lines } = await start()
+    const c = client(dev.url!)
+    await c.mutation(api.notes.add, { body: 'quiet' })
+    const notes = join(work!, 'convex/notes.ts')
+    const good = readFileSync(notes, 'utf8')
+    for (const [expression, expected] of [['n.body.toUpperCase()', 'QUIET'], ['n.body + \'!\'', 'quiet!'], ['\'<\' + n.body + \'>\'', '<quiet>']] as const) {
+      const deployed = dev.nextDeploy()
+      saveByRename(notes, listMapping(good, expression))
+      expect(await deployed).toBe('deployed')
+      expect((await c.query(api.notes.list, {}))[0].body).toBe(expected)
+    }
+    expect(lines.filter(l => l.line.startsWith('Deployed')).at(-1)!.line).toMatch(/again: convex\/notes\.ts changed/)
+  }, 60_000)
+
+  it('deploys edits made with sed -i, the schema included', async () => {
+    project()
+    const { dev } = await start()
+    const c = client(dev.url!)
+    await c.mutation(api.notes.add, { body: 'quiet' })
+    const notes = join(work!, 'convex/notes.ts')
+    writeFileSync(notes, listMapping(readFileSync(notes, 'utf8'), 'n.body.toUpperCase()'))
+    await dev.nextDeploy()
+    for (const [from, to] of [['toUpperCase', 'toLowerCase'], ['toLowerCase', 'trim']]) {
+      const deployed = dev.nextDeploy()
+      execFileSync('sed', ['-i', `s/${from}/${to}/`, notes])
+      expect(await deployed).toBe('deployed')
+      expect((await c.query(api.notes.list, {}))[0].body).toBe('quiet')
+    }
+    // The schema, edited the same way twice: the second edit is the one a stale watcher misses.
+    const schema = join(work!, 'convex/schema.ts')
+    for (const table of ['drafts', 'archive']) {
+      const deployed = dev.nextDeploy()
+      execFileSync('sed', ['-i', `s/defineSchema({/defineSchema({ ${table}: defineTable({ title: v.string() }),/`, schema])
+      expect(await deployed).toBe('deployed')
+      await expect(dev.backend!.run(async ctx => ctx.db.insert(table, { title: 1 }))).rejects.toThrow(/title/)
+      await dev.backend!.run(async ctx => ctx.db.insert(table, { title: 'ok' }))
+    }
+  }, 60_000)
+
+  it('deploys a deleted module (its functions are gone) and a new folder of modules', async () => {
+    project()
+    const { dev, lines } = await start()
+    const c = client(dev.url!)
+    writeFileSync(join(work!, 'convex/greetings.ts'), `import { query } from './_generated/server'\nexport const hello = query({ args: {}, handler: () => 'hello' })\n`)
+    await dev.nextDeploy()
+    expect(await c.query(api.greetings.hello, {})).toBe('hello')
+
+    const removed = dev.nextDeploy()
+    rmSync(join(work!, 'convex/greetings.ts'))
+    expect(await removed).toBe('deployed')
+    await expect(c.query(api.greetings.hello, {})).rejects.toThrow(/Could not find public function/)
+    expect(lines.at(-1)!.line).toMatch(/convex\/greetings\.ts removed/)
+
+    const added = dev.nextDeploy()
+    mkdirSync(join(work!, 'convex/admin/reports'), { recursive: true })
+    writeFileSync(join(work!, 'convex/admin/reports/daily.ts'), `import { query } from '../../_generated/server'\nexport const count = query({ args: {}, handler: async ctx => (await ctx.db.query('notes').collect()).length })\n`)
+    expect(await added).toBe('deployed')
+    expect(await c.query(api['admin/reports/daily'].count, {})).toBe(0)
+    expect(readFileSync(join(work!, 'convex/_generated/api.d.ts'), 'utf8')).toContain('admin/reports/daily')
+  }, 60_000)
+
+  it('keeps the last good deploy when one file is refused, and names that file', async () => {
+    project()
+    const { dev, lines } = await start()
+    const c = client(dev.url!)
+    const deployed = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/greetings.ts'), `import { query } from './_generated/server'\nexport const hello = query({ args: {}, handler: () => 'hello' })\n`)
+    await deployed
+    const failed = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/broken.ts'), `export const x = (\n`)
+    expect(await failed).toBe('failed')
+    const error = lines.filter(l => l.level === 'error').at(-1)!.line
+    expect(error).toMatch(/^convex[/\\]broken\.ts:\d+:\d+: /)
+    expect(error).not.toMatch(/greetings|notes\.ts/)
+    expect(await c.query(api.greetings.hello, {})).toBe('hello')
+  }, 60_000)
 })

@@ -1,3 +1,4 @@
+import type { Changes } from './_dev/watcher'
 // `npx vueuse-convex dev [convexDir]`: a local backend for development, with no account and no
 // network. The app's `convex/` is bundled with the esbuild that `convex` itself bundles functions
 // with, run in memory by the same backend as the tests, served on fixed loopback ports, deployed
@@ -10,7 +11,7 @@ import process from 'node:process'
 import { createBuilder, loadEsbuild } from './_dev/builder'
 import { loadComponents } from './_dev/components'
 import { loadSigningKey } from './_dev/signingKey'
-import { watchFunctions } from './_dev/watcher'
+import { describeChanges, watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
 import { serveTestConvex } from './node'
 
@@ -104,7 +105,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
 
   const load = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
 
-  async function deploy(): Promise<'deployed' | 'failed'> {
+  async function deploy(changes?: Changes): Promise<'deployed' | 'failed'> {
     try {
       const functions = await load()
       if (!backend) {
@@ -127,7 +128,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       }
       else {
         await backend.deploy(functions)
-        log(`Deployed ${relative(cwd, dir) || '.'}/ again (${new Date().toLocaleTimeString()}).`, 'info')
+        log(`Deployed ${relative(cwd, dir) || '.'}/ again${changes ? `: ${describeChanges(changes)}` : ''} (${new Date().toLocaleTimeString()}).`, 'info')
       }
       return 'deployed'
     }
@@ -140,10 +141,15 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   let deploying: Promise<unknown> = deploy()
   await deploying
   const watcher = watching
-    ? watchFunctions(dir, () => {
-        deploying = deploying.then(deploy).then(outcome => waiting.splice(0).forEach(resolve => resolve(outcome)))
+    ? watchFunctions({
+        dir,
+        cwd,
+        onChange: (changes) => {
+          deploying = deploying.then(() => deploy(changes)).then(outcome => waiting.splice(0).forEach(resolve => resolve(outcome)))
+        },
       })
     : undefined
+  await watcher?.ready
 
   return {
     get url() {
@@ -157,7 +163,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     },
     nextDeploy: () => new Promise(resolve => waiting.push(resolve)),
     async close() {
-      watcher?.close()
+      await watcher?.close()
       await deploying
       save()
       await saved
