@@ -1,12 +1,15 @@
 // @vitest-environment node
-// Convex Auth (@convex-dev/auth) as its own apps set it up — convexAuth({ providers: [Password] }),
-// auth.config.ts on CONVEX_SITE_URL, its HTTP routes — through the real client, a backend per
-// test: sign up, sign in, refresh, sign out, and the /.well-known routes its tokens are checked with.
+// Convex Auth 2 (@convex-dev/auth) as its own apps set it up — its component with the username +
+// password method (app.use(auth), app.use(authPassword), app.use(authUsername)), and
+// convexAuthProvider() in auth.config.ts — through the real client, a backend per test, with no
+// setup: sign up, viewer, sign in, refresh, sign out, a wrong password; its tokens are signed
+// with the backend's own key and checked against the JWKS it serves.
 import type { TestConvex } from '.'
+import { decodeJwt } from 'jose'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestConvex } from '.'
 import { serveTestConvex } from '../node'
-import { api, convexAuthKeys, modules, schema } from '../test/convex-auth'
+import { api, components, modules, schema } from '../test/convex-auth'
 
 let convex: TestConvex
 afterEach(async () => {
@@ -14,8 +17,8 @@ afterEach(async () => {
   expect(convex.backend.internalErrors).toEqual([])
 })
 
-async function start() {
-  convex = createTestConvex({ schema, modules, crons: false, env: await convexAuthKeys() })
+function start() {
+  convex = createTestConvex({ schema, modules, components, crons: false })
   return convex
 }
 
@@ -24,58 +27,62 @@ function useToken(token: string): Promise<boolean> {
   return new Promise(resolve => convex.client.setAuth(async () => token, resolve))
 }
 
-const password = { email: 'ada@example.com', password: 'correct horse battery staple' }
+const ada = { username: 'ada', password: 'correct horse battery staple' }
 
-// Two runs, a backend each: each reads auth.config.ts with its own CONVEX_SITE_URL.
-describe.each([1, 2])('convex Auth with the Password provider (backend %i)', () => {
+/** A completed sign-in's tokens (fails the test with the user error otherwise). */
+function tokensOf(result: { status: string, tokens?: { accessToken: string, refreshToken: string }, userError?: unknown }) {
+  expect(result).toMatchObject({ status: 'complete' })
+  return result.tokens!
+}
+
+// Two runs, a backend each: each has its own signing key and URLs.
+describe.each([1, 2])('convex Auth 2 with the username + password method (backend %i)', () => {
   it('signs up, signs in, refreshes and signs out through the real client', async () => {
-    const c = await start()
-    const signedUp = await c.client.action(api.auth.signIn, { provider: 'password', params: { ...password, flow: 'signUp' } })
-    expect(signedUp.tokens?.token).toEqual(expect.any(String))
-    expect(await useToken(signedUp.tokens!.token)).toBe(true)
-    expect(await c.client.query(api.users.viewer, {})).toBe(password.email)
+    const c = start()
+    const signedUp = tokensOf(await c.client.mutation(api.auth.signUpWithUsernamePassword, ada))
+    expect(await useToken(signedUp.accessToken)).toBe(true)
+    expect(await c.client.query(api.users.viewer, {})).toBe('ada')
+    expect(await c.client.query(api.auth.isAuthenticated, {})).toBe(true)
     expect(c.backend.authErrors).toEqual([])
 
-    // A new session by password, then a refresh of it.
-    const signedIn = await c.client.action(api.auth.signIn, { provider: 'password', params: { ...password, flow: 'signIn' } })
-    const refreshed = await c.client.action(api.auth.signIn, { refreshToken: signedIn.tokens!.refreshToken })
-    expect(refreshed.tokens?.token).toEqual(expect.any(String))
-    expect(await useToken(refreshed.tokens!.token)).toBe(true)
-    expect(await c.client.query(api.users.viewer, {})).toBe(password.email)
+    // A new session by password, then a refresh of it: a new access token and refresh token.
+    const signedIn = tokensOf(await c.client.mutation(api.auth.signInWithUsernamePassword, ada))
+    const refreshed = await c.client.mutation(api.auth.refreshSession, { refreshToken: signedIn.refreshToken })
+    expect(refreshed.kind).toBe('rotated')
+    const rotated = refreshed.kind === 'rotated' ? refreshed.tokens : null
+    expect(rotated?.refreshToken).not.toBe(signedIn.refreshToken)
+    expect(await useToken(rotated!.accessToken)).toBe(true)
+    expect(await c.client.query(api.users.viewer, {})).toBe('ada')
 
-    // A wrong password is refused by Convex Auth itself.
-    await expect(c.client.action(api.auth.signIn, { provider: 'password', params: { ...password, password: 'wrong', flow: 'signIn' } })).rejects.toThrow(/InvalidSecret/)
+    // A wrong password and an unknown user are refused by Convex Auth itself.
+    expect(await c.client.mutation(api.auth.signInWithUsernamePassword, { ...ada, password: 'wrong password!' })).toEqual({ status: 'error', userError: { error: 'INVALID_CREDENTIALS' } })
+    expect(await c.client.mutation(api.auth.signInWithUsernamePassword, { ...ada, username: 'grace' })).toEqual({ status: 'error', userError: { error: 'USER_NOT_FOUND' } })
 
-    await c.client.action(api.auth.signOut, {})
-    await c.signOut() // the client forgets its token, as Convex Auth's client does
+    // Signing out ends the session on the server: its refresh token signs no one in, and its
+    // still unexpired access token identifies no user.
+    await c.client.mutation(api.auth.signOut, { refreshToken: rotated!.refreshToken })
     expect(await c.client.query(api.users.viewer, {})).toBeNull()
-    // The session is gone on the server too: its refresh token no longer signs anyone in.
-    await expect(c.client.action(api.auth.signIn, { refreshToken: refreshed.tokens!.refreshToken })).resolves.toEqual({ tokens: null })
-  }, 30_000)
+    expect(await c.client.query(api.auth.isAuthenticated, {})).toBe(false)
+    await expect(c.client.mutation(api.auth.refreshSession, { refreshToken: rotated!.refreshToken })).resolves.toEqual({ kind: 'noSession' })
+  }, 60_000)
 })
 
-it('serves the /.well-known routes its tokens are checked with, at the site URL, in-process and served', async () => {
-  const c = await start()
-  const inProcess = c.backend.siteUrl
+it('signs its tokens with the backend\'s own key, published at /.well-known/jwks.json in-process and served; a forged one is refused', async () => {
+  const c = start()
   const server = await serveTestConvex(c.backend)
-  for (const siteUrl of [inProcess, server.siteUrl]) {
-    const config = await (await fetch(`${siteUrl}/.well-known/openid-configuration`)).json()
-    expect(config.issuer).toBe(c.backend.siteUrl) // what functions see: the served URL while served
-    expect(config.jwks_uri).toBe(`${c.backend.siteUrl}/.well-known/jwks.json`)
-    const jwks = await (await fetch(config.jwks_uri)).json()
-    expect(jwks.keys[0].kty).toBe('RSA')
-  }
-  // Served: tokens are issued by the served site URL, and checked against its JWKS.
-  const signedUp = await c.client.action(api.auth.signIn, { provider: 'password', params: { ...password, flow: 'signUp' } })
-  expect(JSON.parse(atob(signedUp.tokens!.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).iss).toBe(server.siteUrl)
-  expect(await useToken(signedUp.tokens!.token)).toBe(true)
-  expect(await c.client.query(api.users.viewer, {})).toBe(password.email)
-  // A token of this app with its payload swapped is refused: the JWKS check is real.
-  const [header, payload, signature] = signedUp.tokens!.token.split('.')
-  const forged = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')))
-  forged.sub = `someone-else${forged.sub.slice(forged.sub.indexOf('|'))}`
-  const forgedToken = `${header}.${btoa(JSON.stringify(forged)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}.${signature}`
-  expect(await useToken(forgedToken)).toBe(false)
-  expect(c.backend.authErrors.at(-1)).toMatch(/Could not verify the token's signature/)
+  // Served: the deployment's URL is the server's, and so are the tokens' issuer and JWKS.
+  const { accessToken } = tokensOf(await c.client.mutation(api.auth.signUpWithUsernamePassword, ada))
+  const claims = decodeJwt(accessToken)
+  expect(claims.iss).toBe(`${server.url}/components/auth`)
+  expect(claims.aud).toBe('convex-auth')
+  const jwks = await (await fetch(`${server.url}/.well-known/jwks.json`)).json()
+  expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256' })
+  expect(await useToken(accessToken)).toBe(true)
+  expect(await c.client.query(api.users.viewer, {})).toBe('ada')
+
+  // The same claims under another signature: refused, with the reason kept.
+  const [header, payload] = accessToken.split('.')
+  expect(await useToken(`${header}.${payload}.${'A'.repeat(86)}`)).toBe(false)
+  expect(c.backend.authErrors.at(-1)).toMatch(/signature/i)
   await server.close()
-}, 30_000)
+}, 60_000)

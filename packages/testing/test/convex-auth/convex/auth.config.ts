@@ -1,7 +1,7 @@
-// Convex Auth's own configuration: tokens are issued by this deployment's site URL.
+import type { AuthConfig } from 'convex/server'
+import { convexAuthProvider } from '@convex-dev/auth/server'
+
+// Tokens signed by this deployment's own key (ctx.auth.signJwt), checked against its JWKS.
 export default {
-  providers: [
-    // eslint-disable-next-line node/prefer-global/process -- as Convex Auth's template reads it
-    { domain: process.env.CONVEX_SITE_URL, applicationID: 'convex' },
-  ],
-}
+  providers: [convexAuthProvider()],
+} satisfies AuthConfig

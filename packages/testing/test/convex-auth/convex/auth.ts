@@ -1,7 +1,12 @@
-import GitHub from '@auth/core/providers/github'
-import { Password } from '@convex-dev/auth/providers/Password'
-import { convexAuth } from '@convex-dev/auth/server'
+import { setupUsernamePassword } from '@convex-dev/auth/methods/username-password/server'
+import { setupConvexAuth } from '@convex-dev/auth/server'
+import { components, internal } from './_generated/api'
 
-// GitHub reads AUTH_GITHUB_ID / AUTH_GITHUB_SECRET: an OAuth sign-in goes as far as GitHub's
-// authorization page (the tests have no network to go further).
-export const { auth, signIn, signOut, store, isAuthenticated } = convexAuth({ providers: [Password, GitHub] })
+// Convex Auth 2's own setup: the session functions, and the username + password method.
+const auth = setupConvexAuth({ component: components.auth })
+export const { signOut, refreshSession, isAuthenticated } = auth
+
+export const { signUpWithUsernamePassword, signInWithUsernamePassword, changePassword } = setupUsernamePassword(auth, {
+  component: components.authPassword,
+  usernameComponent: components.authUsername,
+}).attachUserCallbacks({ createUser: internal.users.createUser })

@@ -1,4 +1,7 @@
-import { authTables } from '@convex-dev/auth/server'
-import { defineSchema } from 'convex/server'
+import { defineSchema, defineTable } from 'convex/server'
+import { v } from 'convex/values'
 
-export default defineSchema({ ...authTables })
+// The app owns its users; Convex Auth keeps sessions, usernames and passwords in its components.
+export default defineSchema({
+  users: defineTable({ createdBy: v.string() }),
+})

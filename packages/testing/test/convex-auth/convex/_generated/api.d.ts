@@ -14,7 +14,6 @@ import type {
   FunctionReference,
 } from "convex/server";
 import type * as auth from "../auth.js";
-import type * as http from "../http.js";
 import type * as users from "../users.js";
 
 /**
@@ -27,7 +26,6 @@ import type * as users from "../users.js";
  */
 declare const fullApi: ApiFromModules<{
   auth: typeof auth;
-  http: typeof http;
   users: typeof users;
 }>;
 export declare const api: FilterApi<
@@ -38,3 +36,9 @@ export declare const internal: FilterApi<
   typeof fullApi,
   FunctionReference<any, "internal">
 >;
+
+export declare const components: {
+  "auth": import("@convex-dev/auth/_generated/component.js").ComponentApi<"auth">;
+  "authPassword": any;
+  "authUsername": any;
+};
