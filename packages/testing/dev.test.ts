@@ -2,9 +2,10 @@
 // `npx vueuse-convex dev`: an app's own convex/ (TypeScript) served on loopback, deployed again on
 // every save, its data kept across restarts, and a broken file reported in words.
 import type { DevBackend, DevBackendOptions } from './dev'
-import { execFileSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import process from 'node:process'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { anyApi } from 'convex/server'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -242,5 +243,40 @@ describe('vueuse-convex dev: watching as editors save', () => {
     expect(error).toMatch(/^convex[/\\]broken\.ts:\d+:\d+: /)
     expect(error).not.toMatch(/greetings|notes\.ts/)
     expect(await c.query(api.greetings.hello, {})).toBe('hello')
+  }, 60_000)
+})
+
+describe('vueuse-convex dev: build folders', () => {
+  it('serves the code of this run when started again in the same process', async () => {
+    project()
+    const first = await start()
+    const c = client(first.dev.url!)
+    await c.mutation(api.notes.add, { body: 'quiet' })
+    expect((await c.query(api.notes.list, {}))[0].body).toBe('quiet')
+    await clients.pop()!.close()
+    await first.dev.close()
+    running.splice(0)
+
+    const notes = join(work!, 'convex/notes.ts')
+    writeFileSync(notes, listMapping(readFileSync(notes, 'utf8'), 'n.body.toUpperCase()'))
+    const second = await start()
+    expect((await client(second.dev.url!).query(api.notes.list, {}))[0].body).toBe('QUIET')
+  }, 60_000)
+
+  it('removes the build folders that a killed run left behind, and its own when closed', async () => {
+    project()
+    const builds = join(work!, 'node_modules/.vueuse-convex')
+    // A process that has exited: its pid names a folder nobody uses any more.
+    const { pid: gone } = spawnSync(process.execPath, ['-e', ''])
+    mkdirSync(join(builds, `dev-${gone}/1`), { recursive: true })
+    writeFileSync(join(builds, `dev-${gone}/1/notes.mjs`), '')
+    mkdirSync(join(builds, `dev-${gone}-abc123`), { recursive: true })
+    const { dev } = await start()
+    const folders = readdirSync(builds)
+    expect(folders.filter(name => name.startsWith(`dev-${gone}`))).toEqual([])
+    expect(folders.filter(name => name.startsWith(`dev-${process.pid}-`))).toHaveLength(1)
+    await dev.close()
+    running.splice(0)
+    expect(readdirSync(builds)).toEqual([])
   }, 60_000)
 })

@@ -8,7 +8,7 @@ import type { TestConvexServer } from './node'
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import process from 'node:process'
-import { createBuilder, loadEsbuild } from './_dev/builder'
+import { createBuilder, createBuildRoot, loadEsbuild } from './_dev/builder'
 import { loadComponents } from './_dev/components'
 import { loadSigningKey } from './_dev/signingKey'
 import { describeChanges, watchFunctions } from './_dev/watcher'
@@ -79,9 +79,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     throw new Error(`No Convex functions folder at ${dir}: create it (e.g. convex/messages.ts) or pass its path: npx vueuse-convex dev ./src/convex`)
   const dataPath = dataFile === false ? undefined : resolve(cwd, dataFile)
   const esbuild = await loadEsbuild(cwd)
-  // Bundles go inside the project, so that the packages they import resolve from its node_modules.
-  const buildRoot = join(cwd, 'node_modules', '.vueuse-convex', `dev-${process.pid}`)
-  rmSync(buildRoot, { recursive: true, force: true })
+  const buildRoot = createBuildRoot(cwd)
   let backend: TestBackend | undefined
   let server: TestConvexServer | undefined
   let saved = Promise.resolve()

@@ -2,9 +2,10 @@
 // esbuild of the app's own `convex` package (what `npx convex dev` bundles with) and imports the
 // result, so that the backend gets the schema and the modules of one build.
 import type { TestBackendOptions } from '../_internal/backend'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, relative, sep } from 'node:path'
+import process from 'node:process'
 import { pathToFileURL } from 'node:url'
 import { codegen } from '../codegen'
 
@@ -64,6 +65,34 @@ export function formatBuildError(e: unknown, cwd: string): string {
   return errors.map(({ text, location }) => location
     ? `${location.file}:${location.line}:${location.column + 1}: ${text}\n    ${location.lineText}`
     : text).join('\n').replaceAll(`${cwd}${sep}`, '')
+}
+
+/** Whether process `pid` runs (on this machine). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  }
+  catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/**
+ * A new folder for the bundles of one run, in `cwd`'s `node_modules/.vueuse-convex/` (so that the
+ * packages they import resolve from the app's node_modules), named for this process and unique
+ * in it: a module of one run is never served to another (Node caches modules by URL). Folders of
+ * runs whose process is gone (`kill -9`) are removed first.
+ */
+export function createBuildRoot(cwd: string): string {
+  const parent = join(cwd, 'node_modules', '.vueuse-convex')
+  mkdirSync(parent, { recursive: true })
+  for (const name of readdirSync(parent)) {
+    const pid = Number(/^dev-(\d+)(?:-|$)/.exec(name)?.[1])
+    if (pid && pid !== process.pid && !alive(pid))
+      rmSync(join(parent, name), { recursive: true, force: true })
+  }
+  return mkdtempSync(join(parent, `dev-${process.pid}-`))
 }
 
 /** What {@link createBuilder} needs. */
