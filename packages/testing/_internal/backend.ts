@@ -7,6 +7,7 @@ import type { JSONValue } from 'convex/values'
 import type { JSONWebKeySet, JWK } from 'jose'
 import type { AuthProvider } from './auth'
 import type { CronJob, CronPlan } from './crons'
+import type { Commit } from './commits'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
@@ -15,6 +16,7 @@ import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
 import { authProviders, defaultAudience, inlineJwks, jwksUrl } from './auth'
 import { Clock } from './clock'
+import { tapCommits } from './commits'
 import { startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
 import { functionModules, moduleKey } from './functions'
@@ -64,6 +66,19 @@ export interface TestBackendOptions {
   crons?: boolean
   /** Called after every write (a function's, `run`'s, an import's): e.g. to save the data. @default undefined */
   onWrite?: () => void
+  // ---- durable acknowledgement (vueuse-convex dev's store, _dev/store.ts) ----
+  /**
+   * Called with what each committed transaction changed, per component, as it commits: clients'
+   * mutations, actions' `runMutation`, scheduled functions, HTTP actions, stored files. (Not
+   * `importData`, nor the data a `deploy` carries over.) @default undefined
+   */
+  onCommit?: (commit: Commit) => void
+  /**
+   * Awaited after a client's mutation commits and before it is acknowledged (its response sent,
+   * over the socket or the HTTP API): e.g. until its writes are on disk. @default undefined
+   */
+  beforeAcknowledge?: () => Promise<void>
+  // ---- end of durable acknowledgement ----
   /**
    * The deployment's environment variables (what `npx convex env set` sets), which its functions
    * and `auth.config.ts` read in `process.env`. `CONVEX_CLOUD_URL` and `CONVEX_SITE_URL` are
@@ -133,6 +148,7 @@ export class TestBackend implements SocketHost {
       keysOf: provider => backend.keysOf(provider),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
+      acknowledge: () => this.options.beforeAcknowledge?.(),
       clock: this.clock,
       jwks: () => backend.jwks(),
       get hasRouter() {
@@ -191,7 +207,7 @@ export class TestBackend implements SocketHost {
   }
 
   private createExecutor(options: TestBackendOptions): Executor {
-    return new Executor({
+    const executor = new Executor({
       ...options,
       modules: this.modules,
       clock: this.clock,
@@ -202,6 +218,10 @@ export class TestBackend implements SocketHost {
         this.options.onWrite?.()
       },
     })
+    // Durable acknowledgement: each commit of this executor reaches onCommit.
+    if (options.onCommit)
+      tapCommits((executor as unknown as { databases: () => Record<string, unknown> }).databases(), options.onCommit)
+    return executor
   }
 
   private scheduleCrons() {

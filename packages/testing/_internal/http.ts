@@ -22,6 +22,8 @@ export interface HttpHost {
   hasRouter: boolean
   /** The public keys of the deployment's signing key (`ctx.auth.signJwt`). */
   jwks: () => Promise<JSONWebKeySet>
+  /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk). */
+  acknowledge?: () => Promise<void> | undefined
 }
 
 /** Convex's status for "the function failed" (STATUS_CODE_UDF_FAILED in the HTTP client). */
@@ -115,6 +117,8 @@ async function callFunction(host: HttpHost, request: Request, url: URL, kind: Fu
       throw refused
     await executor.delay(udfPath)
     const value = await executor.call(identity, kind, udfPath, jsonToConvex(rawArgs ?? {}))
+    if (kind !== 'query')
+      await host.acknowledge?.()
     return json({ status: 'success', value: convexToJson(value as Value), logLines: [] })
   }
   catch (e) {

@@ -73,6 +73,8 @@ export interface SessionHost {
   track: <T>(promise: Promise<T>) => Promise<T>
   /** A bug in the backend itself. */
   internalError: (e: unknown) => void
+  /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk). */
+  acknowledge?: () => Promise<void> | undefined
   /** The backend's timers. */
   clock: Clock
 }
@@ -377,6 +379,8 @@ export class Sessions {
       if (refused)
         throw refused
       const value = await this.executor.call(c.identity, kind, udfPath, jsonToConvex(message.args?.[0] ?? {}))
+      if (kind === 'mutation')
+        await this.host.acknowledge?.()
       const committed = kind === 'mutation' ? { ts: encodeTs(this.executor.ts) } : {}
       return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ...committed, logLines: [] }
     }
