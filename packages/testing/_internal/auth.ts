@@ -1,11 +1,14 @@
 // Who a token says the caller is, checked against the app's `convex/auth.config.ts` as a
-// deployment checks it: the issuer and audience must match a configured provider, and the
-// signature one of its keys (or the backend's test key, which test tokens are signed with).
+// deployment checks it (with jose): the issuer and audience must match a configured provider,
+// the signature one of its keys, `exp` must be there and in the future, `nbf` in the past. The
+// test kit alone also accepts its published test key (HS256), which test tokens are signed with.
+import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose'
 import type { Environment } from './environment'
 import type { TestIdentity } from './executor'
+import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose'
 import { fillPlaceholders, withPlaceholders } from './environment'
 import { moduleKey } from './functions'
-import { base64UrlBytes, decodeJwt, TEST_KEY_ID, testSignature } from './wire'
+import { TEST_KEY, TEST_KEY_ID } from './wire'
 
 /** One entry of `auth.config.ts`'s `providers`. */
 export interface AuthProvider {
@@ -18,9 +21,11 @@ export interface AuthProvider {
   applicationID?: string
   /** Custom JWT providers: where their public keys are (a URL, or a `data:` URL). */
   jwks?: string
+  /** Custom JWT providers: the signing algorithm. @default 'RS256' */
+  algorithm?: string
 }
 
-/** A token a deployment refuses, with its reason (sent as an `AuthError`). */
+/** A token a deployment refuses, with its reason (sent as an `AuthError`, or a 401 over HTTP). */
 export class AuthFailure extends Error {
   override name = 'AuthFailure'
 }
@@ -38,13 +43,13 @@ function issuerOf(provider: AuthProvider): string | undefined {
   return typeof issuer === 'string' ? trimSlash(issuer) : undefined
 }
 
-function matches(provider: AuthProvider, claims: Record<string, unknown>): boolean {
+function matches(provider: AuthProvider, claims: JWTPayload): boolean {
   if (typeof claims.iss !== 'string' || trimSlash(claims.iss) !== issuerOf(provider))
     return false
   if (provider.type === 'customJwt' && !provider.applicationID)
     return true
   const aud = claims.aud
-  return Array.isArray(aud) ? aud.includes(provider.applicationID) : aud === provider.applicationID
+  return Array.isArray(aud) ? aud.includes(provider.applicationID!) : aud === provider.applicationID
 }
 
 /**
@@ -64,89 +69,185 @@ export function authProviders(modules: Record<string, () => Promise<any>>, envir
     : Promise.resolve([])).then(providers => fillPlaceholders(providers, environment()))
 }
 
-/** The public keys of a provider (its JWKS), or `undefined` when the backend cannot reach them. */
-export type KeysOf = (provider: AuthProvider) => Promise<JsonWebKey[] | undefined>
+/** The keys of a provider, for `jwtVerify`; throws an {@link AuthFailure} saying why it has none. */
+export type KeysOf = (provider: AuthProvider) => Promise<JWTVerifyGetKey>
 
-const ALGORITHMS: Record<string, { import: RsaHashedImportParams | EcKeyImportParams, verify: AlgorithmIdentifier | EcdsaParams }> = {
-  RS256: { import: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, verify: 'RSASSA-PKCS1-v1_5' },
-  ES256: { import: { name: 'ECDSA', namedCurve: 'P-256' }, verify: { name: 'ECDSA', hash: 'SHA-256' } },
+/** Answers a request to one of the backend's own URLs in-process (`undefined`: not one of them). */
+export type OwnFetch = (url: string) => Promise<Response> | undefined
+
+/** How long a provider's discovery document and JWKS may take over the network. */
+const NETWORK_TIMEOUT_MS = 5000
+
+/** The keys of a `data:` JWKS URL (as `customJwt` providers may give them inline). */
+export function inlineJwks(url: string): JSONWebKeySet | undefined {
+  const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(url)
+  if (!match)
+    return undefined
+  try {
+    const text = match[1] ? new TextDecoder().decode(Uint8Array.from(atob(match[2].replace(/-/g, '+').replace(/_/g, '/')), c => c.charCodeAt(0))) : decodeURIComponent(match[2])
+    const jwks = JSON.parse(text)
+    return Array.isArray(jwks?.keys) ? jwks : undefined
+  }
+  catch {
+    return undefined
+  }
 }
 
-/** Whether `signature` signs `signingInput` with one of `keys` (the one named `kid`, when given). */
-async function signedBy(keys: JsonWebKey[], alg: string, kid: unknown, signingInput: string, signature: Uint8Array): Promise<boolean> {
-  const algorithm = ALGORITHMS[alg]
-  if (!algorithm)
-    return false
-  for (const jwk of keys.filter(key => kid === undefined || (key as { kid?: string }).kid === undefined || (key as { kid?: string }).kid === kid)) {
+/**
+ * Where a provider's keys come from, as a deployment finds them: a `customJwt` provider's `jwks`
+ * (inline as a `data:` URL, on this backend's own URLs — Convex Auth's — answered in-process, or
+ * fetched), an OIDC provider's `jwks_uri` from `${domain}/.well-known/openid-configuration`.
+ * Fetched keys are cached (jose's remote JWKS caches and refetches for an unknown `kid`); keys
+ * the backend serves itself are read again when `own` changes (a deploy makes a new resolver).
+ */
+export function providerKeys(own: OwnFetch): KeysOf {
+  const cache = new Map<string, Promise<JWTVerifyGetKey>>()
+
+  async function json(url: string, what: string, provider: AuthProvider): Promise<any> {
+    let response: Response
     try {
-      const key = await crypto.subtle.importKey('jwk', jwk, algorithm.import, false, ['verify'])
-      if (await crypto.subtle.verify(algorithm.verify, key, signature as BufferSource, new TextEncoder().encode(signingInput)))
-        return true
+      response = await (own(url) ?? fetch(url, { signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS), headers: { accept: 'application/json' } }))
     }
-    catch {}
+    catch (e) {
+      throw new AuthFailure(`Could not fetch the ${what} of ${describe(provider)} at ${url}: ${(e as Error).message}. The backend needs the network to check this provider's tokens (no network, no tokens from it).`)
+    }
+    if (!response.ok)
+      throw new AuthFailure(`Could not fetch the ${what} of ${describe(provider)} at ${url}: HTTP ${response.status}.`)
+    try {
+      return await response.json()
+    }
+    catch {
+      throw new AuthFailure(`The ${what} of ${describe(provider)} at ${url} is not JSON.`)
+    }
   }
-  return false
+
+  async function keysAt(url: string, provider: AuthProvider): Promise<JWTVerifyGetKey> {
+    if (url.startsWith('data:')) {
+      const jwks = inlineJwks(url)
+      if (!jwks)
+        throw new AuthFailure(`The inline JWKS of ${describe(provider)} is not a JSON Web Key Set ({ "keys": [...] }).`)
+      return createLocalJWKSet(jwks)
+    }
+    if (!URL.canParse(url))
+      throw new AuthFailure(`The JWKS URL of ${describe(provider)} is not a URL: ${JSON.stringify(url)}.`)
+    if (own(url)) {
+      const jwks = await json(url, 'JWKS', provider)
+      if (!Array.isArray(jwks?.keys))
+        throw new AuthFailure(`The JWKS of ${describe(provider)} at ${url} has no "keys".`)
+      return createLocalJWKSet(jwks)
+    }
+    return createRemoteJWKSet(new URL(url), { timeoutDuration: NETWORK_TIMEOUT_MS })
+  }
+
+  async function resolve(provider: AuthProvider): Promise<JWTVerifyGetKey> {
+    if (provider.type === 'customJwt') {
+      if (typeof provider.jwks !== 'string')
+        throw new AuthFailure(`${describe(provider)} has no jwks: give the URL of its keys (or a data: URL with them) in auth.config.ts.`)
+      return keysAt(provider.jwks, provider)
+    }
+    if (typeof provider.domain !== 'string' || !URL.canParse(provider.domain))
+      throw new AuthFailure(`${describe(provider)} has no domain URL: set domain in auth.config.ts (an environment variable it reads may be unset).`)
+    const discovery = await json(`${trimSlash(provider.domain)}/.well-known/openid-configuration`, 'OpenID configuration', provider)
+    if (typeof discovery?.jwks_uri !== 'string')
+      throw new AuthFailure(`The OpenID configuration of ${describe(provider)} names no jwks_uri.`)
+    return keysAt(discovery.jwks_uri, provider)
+  }
+
+  return (provider) => {
+    const key = JSON.stringify(provider)
+    let keys = cache.get(key)
+    if (!keys) {
+      keys = resolve(provider)
+      cache.set(key, keys)
+      // A failure is not kept: the next token tries again (the network may be back).
+      keys.catch(() => cache.delete(key))
+    }
+    return keys
+  }
+}
+
+/** The algorithms a provider's tokens may be signed with. */
+function algorithmsOf(provider: AuthProvider): string[] {
+  return provider.type === 'customJwt'
+    ? [provider.algorithm ?? 'RS256']
+    : ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA']
+}
+
+/** A deployment's reason for refusing a token that jose did not accept. */
+function reasonOf(e: unknown, provider: AuthProvider, header: { alg?: string, kid?: string }): string {
+  if (e instanceof AuthFailure)
+    return e.message
+  if (e instanceof errors.JWTExpired)
+    return 'Token expired: the `exp` claim is in the past. Return a fresh token from the function given to setAuth.'
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    if (e.claim === 'exp')
+      return 'The token has no valid `exp` claim: Convex accepts only tokens that expire.'
+    if (e.claim === 'nbf')
+      return 'The token is not valid yet: its `nbf` claim is in the future.'
+    if (e.claim === 'iat')
+      return 'The token\'s `iat` claim is invalid.'
+    return `The token's \`${e.claim}\` claim is invalid: ${e.message}.`
+  }
+  if (e instanceof errors.JOSEAlgNotAllowed || e instanceof errors.JOSENotSupported)
+    return `The token is signed with ${JSON.stringify(header.alg)}, which ${describe(provider)} does not accept (it takes ${algorithmsOf(provider).join(', ')}).`
+  if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys)
+    return `No key of ${describe(provider)} matches the token (alg ${JSON.stringify(header.alg)}, kid ${JSON.stringify(header.kid)}): it was not signed with the provider's keys.`
+  if (e instanceof errors.JWKSTimeout)
+    return `Could not fetch the keys of ${describe(provider)} in time: the backend needs the network to check this provider's tokens.`
+  return `Could not verify the token's signature for ${describe(provider)}: it was not signed with the provider's keys (${(e as Error)?.message ?? String(e)}).`
+}
+
+/** Options of {@link verifyToken}. */
+export interface VerifyTokenOptions {
+  /**
+   * Accept tokens signed with the test kit's published key (HS256, {@link createTestToken}):
+   * `createTestConvex` only, never a served deployment (`dev`).
+   */
+  testKey: boolean
 }
 
 /**
  * The identity a deployment derives from `token`, or an {@link AuthFailure} saying why it
- * refuses it: the signature is checked against the provider's keys where the backend can reach
- * them (Convex Auth's on this backend's own site, a `customJwt` provider's `data:` JWKS), and
- * against the backend's test key ({@link createTestToken}) for every provider.
+ * refuses it: the token must match a provider of `providers` and be signed with its keys
+ * (`keysOf`), or — in the test kit only — with the published test key.
  */
-export async function verifyToken(token: string, providers: AuthProvider[], keysOf: KeysOf, now = Date.now()): Promise<TestIdentity> {
-  const claims = decodeJwt(token)
-  const parts = token.split('.')
-  let header: { alg?: string, kid?: string } | undefined
+export async function verifyToken(token: unknown, providers: AuthProvider[], keysOf: KeysOf, options: VerifyTokenOptions): Promise<TestIdentity> {
+  if (typeof token !== 'string' || !token)
+    throw new AuthFailure('The auth token is missing: send a JWT.')
+  let header: ReturnType<typeof decodeProtectedHeader>
+  let claims: JWTPayload
   try {
-    header = JSON.parse(new TextDecoder().decode(base64UrlBytes(parts[0])))
+    header = decodeProtectedHeader(token)
+    claims = decodeJwt(token)
   }
-  catch {}
-  if (!claims || !header || typeof header !== 'object')
-    throw new AuthFailure('Could not parse the auth token: it is not a JWT (three base64url parts).')
-  if (typeof claims.exp === 'number' && claims.exp * 1000 < now)
-    throw new AuthFailure('Token expired: the `exp` claim is in the past. Return a fresh token from the function given to setAuth.')
+  catch {
+    throw new AuthFailure('Could not parse the auth token: it is not a JWT (three base64url parts, a JSON header and JSON claims).')
+  }
+  if (header.alg === 'none' || !header.alg)
+    throw new AuthFailure('The token is not signed (alg "none"): a deployment accepts only tokens signed with its providers\' keys.')
   const provider = providers.find(p => matches(p, claims))
   if (!provider) {
     const configured = providers.length ? providers.map(describe).join(', ') : 'none (add convex/auth.config.ts)'
     throw new AuthFailure(`NoAuthProvider: No auth provider found matching the given token (iss=${String(claims.iss)}, aud=${JSON.stringify(claims.aud)}). Check that your JWT's issuer and audience match one of your configured providers: ${configured}.`)
   }
-  const signingInput = `${parts[0]}.${parts[1]}`
-  const valid = header.alg === 'HS256'
-    ? header.kid === TEST_KEY_ID && parts[2] === testSignature(signingInput)
-    : await signedBy(await keysOf(provider) ?? [], String(header.alg), header.kid, signingInput, base64UrlBytes(parts[2]))
-  if (!valid) {
-    throw new AuthFailure(`Could not verify the token's signature for ${describe(provider)}: it was not signed with the provider's keys${header.alg === 'HS256' ? '' : ' (where this backend can reach them)'} or the in-memory backend's test key. Make test tokens with backend.createToken() or createTestToken().`)
-  }
-  if (typeof claims.sub !== 'string')
-    throw new AuthFailure('The token has no `sub` claim: Convex needs it for the identity\'s subject.')
-  const { sub, iss, aud: _aud, iat: _iat, exp: _exp, ...rest } = claims as Record<string, any>
-  return { ...rest, subject: sub, issuer: iss, tokenIdentifier: `${iss}|${sub}` }
-}
-
-/**
- * The JWKS URL of `provider`: a `customJwt` provider's `jwks`, an OIDC provider's
- * `<domain>/.well-known/jwks.json` (where Convex Auth serves it).
- */
-export function jwksUrl(provider: AuthProvider): string | undefined {
-  if (provider.type === 'customJwt')
-    return typeof provider.jwks === 'string' ? provider.jwks : undefined
-  return typeof provider.domain === 'string' ? `${trimSlash(provider.domain)}/.well-known/jwks.json` : undefined
-}
-
-/** The keys of a `data:` JWKS URL (as `customJwt` providers may give them inline). */
-export function inlineJwks(url: string): JsonWebKey[] | undefined {
-  const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(url)
-  if (!match)
-    return undefined
+  const testSigned = header.alg === 'HS256' && header.kid === TEST_KEY_ID
+  if (testSigned && !options.testKey)
+    throw new AuthFailure(`The token is signed with the test kit's published key (HS256, kid ${TEST_KEY_ID}), which only createTestConvex accepts: this backend checks tokens against ${describe(provider)}'s own keys, as a deployment does.`)
+  let payload: JWTPayload
   try {
-    const text = match[1] ? new TextDecoder().decode(base64UrlBytes(match[2])) : decodeURIComponent(match[2])
-    const keys = JSON.parse(text)?.keys
-    return Array.isArray(keys) ? keys : undefined
+    const key = testSigned ? TEST_KEY : await keysOf(provider)
+    ;({ payload } = await jwtVerify(token, key as Parameters<typeof jwtVerify>[1], {
+      algorithms: testSigned ? ['HS256'] : algorithmsOf(provider),
+      requiredClaims: ['exp'],
+    }))
   }
-  catch {
-    return undefined
+  catch (e) {
+    throw new AuthFailure(reasonOf(e, provider, header))
   }
+  if (typeof payload.sub !== 'string')
+    throw new AuthFailure('The token has no `sub` claim: Convex needs it for the identity\'s subject.')
+  const { sub, iss, aud: _aud, iat: _iat, exp: _exp, nbf: _nbf, ...rest } = payload
+  return { ...rest, subject: sub, issuer: iss!, tokenIdentifier: `${iss}|${sub}` } as TestIdentity
 }
 
 /** The issuer and audience a test token needs to be accepted by the first provider. */

@@ -14,7 +14,7 @@ import type { SessionHost } from './sessions'
 import type { DeploymentKey } from './signing'
 import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
-import { authProviders, defaultAudience, inlineJwks, jwksUrl } from './auth'
+import { AuthFailure, authProviders, defaultAudience, providerKeys, verifyToken } from './auth'
 import { Clock } from './clock'
 import { tapCommits } from './commits'
 import { startCrons } from './crons'
@@ -92,6 +92,13 @@ export interface TestBackendOptions {
    * @default a new key for each backend
    */
   signingKey?: JWK
+  /**
+   * Accept tokens signed with the test kit's published key ({@link createTestToken},
+   * `backend.createToken()`) for every provider. `dev` turns it off: anyone can sign with a
+   * published key, so a served deployment checks tokens against the app's providers only.
+   * @default true
+   */
+  testKey?: boolean
 }
 
 /**
@@ -144,8 +151,7 @@ export class TestBackend implements SocketHost {
       get executor() {
         return backend.executor
       },
-      authProviders: () => backend.providers(),
-      keysOf: provider => backend.keysOf(provider),
+      verifyToken: token => backend.verify(token),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
       acknowledge: () => this.options.beforeAcknowledge?.(),
@@ -173,33 +179,29 @@ export class TestBackend implements SocketHost {
   /** What this backend's functions see in `process.env`: its variables and its URLs. */
   private readonly environment = () => ({ ...this.env, CONVEX_CLOUD_URL: this.url, CONVEX_SITE_URL: this.siteUrl })
 
-  /** JWKS fetched from this backend's own URLs, by URL. */
-  private readonly ownJwks = new Map<string, Promise<JsonWebKey[] | undefined>>()
+  /** The keys of the app's providers (a deploy starts afresh: the keys it serves itself may change). */
+  private keys = providerKeys(url => this.ownFetch(url))
 
-  /**
-   * A provider's public keys, where this backend can reach them without the network: a `data:`
-   * JWKS, or a JWKS this backend serves itself (Convex Auth's, on its site URL).
-   */
-  private keysOf(provider: AuthProvider): Promise<JsonWebKey[] | undefined> {
-    const url = jwksUrl(provider)
-    if (!url)
-      return Promise.resolve(undefined)
-    if (url.startsWith('data:'))
-      return Promise.resolve(inlineJwks(url))
-    const origin = URL.canParse(url) ? new URL(url).origin : ''
-    const site = new URL(this.siteUrl).origin === origin
-    if (!site && new URL(this.url).origin !== origin)
-      return Promise.resolve(undefined)
-    let keys = this.ownJwks.get(url)
-    if (!keys) {
-      // Answered in-process, never over the network (not even loopback).
-      keys = this.fetch(new Request(url), { site })
-        .then(response => (response.ok ? response.json() : undefined))
-        .then(body => (Array.isArray(body?.keys) ? body.keys as JsonWebKey[] : undefined), () => undefined)
-      this.ownJwks.set(url, keys)
-      void keys.then(found => found || this.ownJwks.delete(url))
+  /** A request to one of this backend's own URLs, answered in-process (no network, not even loopback). */
+  private ownFetch(url: string): Promise<Response> | undefined {
+    const origin = URL.canParse(url) ? new URL(url).origin : undefined
+    if (origin === new URL(this.url).origin)
+      return this.fetch(new Request(url))
+    if (origin === new URL(this.siteUrl).origin)
+      return this.fetch(new Request(url), { site: true })
+    return undefined
+  }
+
+  /** The identity of `token` as this deployment checks it; an `AuthFailure` says why it refuses it. */
+  private async verify(token: unknown): Promise<TestIdentity> {
+    let providers: AuthProvider[]
+    try {
+      providers = await this.providers()
     }
-    return keys
+    catch (e) {
+      throw new AuthFailure(`convex/auth.config.ts failed to load, so no token can be checked: ${(e as Error).message}`)
+    }
+    return verifyToken(token, providers, this.keys, { testKey: this.options.testKey ?? true })
   }
 
   private loadProviders() {
@@ -478,7 +480,7 @@ export class TestBackend implements SocketHost {
     this.executor = next
     previous.close()
     this.providers = this.loadProviders()
-    this.ownJwks.clear()
+    this.keys = providerKeys(url => this.ownFetch(url))
     this.stopCrons?.()
     this.stopCrons = undefined
     this.crons = undefined

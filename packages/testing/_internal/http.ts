@@ -3,20 +3,18 @@
 // `(Request) => Response` handler, reached in-process through `fetch` or over a real server.
 import type { Value } from 'convex/values'
 import type { JSONWebKeySet } from 'jose'
-import type { AuthProvider, KeysOf } from './auth'
 import type { Executor, TestIdentity } from './executor'
 import type { FunctionKind } from './functions'
 import { convexToJson, jsonToConvex } from 'convex/values'
-import { AuthFailure, verifyToken } from './auth'
+import { AuthFailure } from './auth'
 import { normalizeUdfPath, oversized } from './executor'
 import { encodeTs } from './wire'
 
 /** What the HTTP side needs of the backend. */
 export interface HttpHost {
   executor: Executor
-  authProviders: () => Promise<AuthProvider[]>
-  /** A provider's public keys, where the backend can reach them. */
-  keysOf: KeysOf
+  /** The identity of a token, checked against the app's providers; throws an `AuthFailure` with the reason. */
+  verifyToken: (token: unknown) => Promise<TestIdentity>
   track: <T>(promise: Promise<T>) => Promise<T>
   /** The app has a `convex/http.ts`. */
   hasRouter: boolean
@@ -90,7 +88,7 @@ async function identityOf(host: HttpHost, request: Request): Promise<TestIdentit
   const [scheme, token] = header.split(' ')
   if (scheme !== 'Bearer' || !token)
     throw new AuthFailure('The Authorization header must be "Bearer <token>" (admin keys are not supported by the in-memory backend).')
-  return verifyToken(token, await host.authProviders(), host.keysOf)
+  return host.verifyToken(token)
 }
 
 async function callFunction(host: HttpHost, request: Request, url: URL, kind: FunctionKind | 'any', identity: TestIdentity | null): Promise<Response> {

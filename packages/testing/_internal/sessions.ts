@@ -1,13 +1,12 @@
 // Convex's sync protocol, server side (see convex/src/browser/sync/): one Connection per
 // client socket with its query set, identity and versions, and the sessions' mutation log.
 import type { Value } from 'convex/values'
-import type { AuthProvider, KeysOf } from './auth'
 import type { Clock, ClockTimer } from './clock'
 import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
 import type { DeploymentError, FunctionKind } from './functions'
 import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
-import { AuthFailure, verifyToken } from './auth'
+import { AuthFailure } from './auth'
 import { normalizeUdfPath, oversized } from './executor'
 import { nextTask } from './socket'
 import { decodeJwt, encodeTs } from './wire'
@@ -66,9 +65,8 @@ interface Version { querySet: number, identity: number, ts: bigint }
 /** What a session needs of the backend. */
 export interface SessionHost {
   executor: Executor
-  authProviders: () => Promise<AuthProvider[]>
-  /** A provider's public keys, where the backend can reach them. */
-  keysOf: KeysOf
+  /** The identity of a token, checked against the app's providers; throws an `AuthFailure` with the reason. */
+  verifyToken: (token: unknown) => Promise<TestIdentity>
   /** Counts `promise` as work in progress until it settles (for `flush()`). */
   track: <T>(promise: Promise<T>) => Promise<T>
   /** A bug in the backend itself. */
@@ -315,7 +313,7 @@ export class Sessions {
       try {
         if (message.tokenType !== 'User')
           throw new AuthFailure(`Token type ${JSON.stringify(message.tokenType)} is not supported by the in-memory backend: use a user token (client.setAuth).`)
-        c.tokenIdentity = await verifyToken(message.value, await this.host.authProviders(), this.host.keysOf)
+        c.tokenIdentity = await this.host.verifyToken(message.value)
         c.expireAt(decodeJwt(message.value)?.exp)
       }
       catch (e) {

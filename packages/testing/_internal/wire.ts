@@ -194,7 +194,8 @@ const utf8 = (text: string) => new TextEncoder().encode(text)
  * development — so a token signed with anything else, or whose payload was changed, is refused.
  */
 export const TEST_KEY_ID = 'vueuse-convex-test'
-const TEST_KEY = utf8('vueuse-convex: the in-memory backend\'s test signing key')
+/** The test key's bytes (the HS256 secret). */
+export const TEST_KEY = utf8('vueuse-convex: the in-memory backend\'s test signing key')
 
 /** The HS256 signature of `signingInput` (`header.payload`) with the test key. */
 export function testSignature(signingInput: string): string {

@@ -128,3 +128,58 @@ it('signs with the key it is given (dev keeps one with its data), the same after
     await server.close()
   }
 })
+
+/** The test app with a customJwt provider whose keys are `keys`, inline. */
+function appWithKeys(keys: object[]) {
+  const jwks = `data:text/plain;charset=utf-8;base64,${btoa(JSON.stringify({ keys }))}`
+  return { ...modules, [Object.keys(modules).find(path => path.endsWith('/auth.config.ts'))!]: async () => ({ default: { providers: [{ type: 'customJwt', issuer: 'https://issuer.example', applicationID: 'app', jwks, algorithm: 'RS256' }] } }) }
+}
+const issuer = { iss: 'https://issuer.example', aud: 'app' }
+
+/** What the HTTP API answers a query sent with `token`. */
+async function queryOverHttp(token: string) {
+  const response = await fetch(`${convex.backend.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json', 'authorization': `Bearer ${token}` }, body: JSON.stringify({ path: 'notes:whoami', args: {}, format: 'json' }) })
+  return { status: response.status, body: await response.json() }
+}
+
+it('honours nbf, requires exp, and matches keys by kid (a key without kid serves no other kid)', async () => {
+  const { privateKey, publicKey } = await rsaKeys()
+  const jwk = { ...await crypto.subtle.exportKey('jwk', publicKey), alg: 'RS256', use: 'sig' }
+  convex = createTestConvex({ schema, modules: appWithKeys([{ ...jwk, kid: 'k1' }]), crons: false })
+  const now = Math.floor(Date.now() / 1000)
+  expect(await signInWith(await rs256({ sub: 'early', ...issuer, nbf: now + 3600 }, privateKey))).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/not valid yet: its `nbf` claim is in the future/)
+  expect(await signInWith(await rs256({ sub: 'forever', ...issuer, exp: undefined }, privateKey))).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/no valid `exp` claim/)
+  expect(await signInWith(await rs256({ sub: 'other-kid', ...issuer }, privateKey, 'k2'))).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/No key of CustomJWT\(issuer=https:\/\/issuer\.example.*kid "k2"/)
+  expect(await convex.client.query(api.notes.whoami, {})).toBeNull()
+  expect(await signInWith(await rs256({ sub: 'ada', ...issuer }, privateKey, 'k1'))).toBe(true)
+  expect(await convex.client.query(api.notes.whoami, {})).toBe('ada')
+  await convex.close()
+
+  // A key without kid is not a wildcard for a token that names another key.
+  convex = createTestConvex({ schema, modules: appWithKeys([jwk]), crons: false })
+  expect(await signInWith(await rs256({ sub: 'eve', ...issuer }, (await rsaKeys()).privateKey, 'rotated'))).toBe(false)
+  expect(await convex.client.query(api.notes.whoami, {})).toBeNull()
+})
+
+it('refuses a junk signature and an unsigned token with a reason, over the socket and over HTTP (401, never 500)', async () => {
+  const { privateKey, publicKey } = await rsaKeys()
+  convex = createTestConvex({ schema, modules: appWithKeys([{ ...await crypto.subtle.exportKey('jwk', publicKey), kid: 'k1', alg: 'RS256', use: 'sig' }]), crons: false })
+  const good = await rs256({ sub: 'ada', ...issuer }, privateKey)
+  const [header, payload] = good.split('.')
+  const junk = `${header}.${payload}.%%%not-base64%%%`
+  const unsigned = `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${payload}.`
+  const testSigned = createTestToken({ sub: 'ada', ...issuer })
+  for (const [token, reason] of [[junk, /Could not verify the token's signature for CustomJWT/], [unsigned, /not signed \(alg "none"\)/]] as const) {
+    expect(await signInWith(token)).toBe(false)
+    expect(convex.backend.authErrors.at(-1)).toMatch(reason)
+    const http = await queryOverHttp(token)
+    expect(http.status).toBe(401)
+    expect(http.body).toEqual({ code: 'Unauthenticated', message: expect.stringMatching(reason) })
+  }
+  expect((await queryOverHttp(good)).body.value).toBe('ada')
+  // The test kit (and only it) accepts its published key.
+  expect((await queryOverHttp(testSigned)).body.value).toBe('ada')
+})
