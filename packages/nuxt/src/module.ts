@@ -1,5 +1,8 @@
 import type { Nuxt, NuxtModule } from '@nuxt/schema'
 import type { ConvexClientOptions } from 'convex/browser'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import process from 'node:process'
 import { addComponent, addDevServerHandler, addImports, addPlugin, addRouteMiddleware, addServerImports, createResolver, defineNuxtModule } from '@nuxt/kit'
 import { defineEventHandler, setResponseHeader } from 'h3'
 import { DEVTOOLS_TAB_ROUTE, devtoolsTabHtml } from './devtools'
@@ -8,9 +11,11 @@ import { components, composables } from './exports'
 /** Options of the module, under `convex` in `nuxt.config`. */
 export interface ModuleOptions {
   /**
-   * Your deployment's URL. At run time `NUXT_PUBLIC_CONVEX_URL` overrides it, so one build
+   * Your deployment's URL. Left unset, the module reads it from the environment when Nuxt
+   * starts or builds (`.env` included): `NUXT_PUBLIC_CONVEX_URL`, else `CONVEX_URL`, else
+   * `VITE_CONVEX_URL`. At run time `NUXT_PUBLIC_CONVEX_URL` overrides it, so one build
    * serves every deployment.
-   * @default process.env.NUXT_PUBLIC_CONVEX_URL
+   * @default process.env.NUXT_PUBLIC_CONVEX_URL || process.env.CONVEX_URL || process.env.VITE_CONVEX_URL
    */
   url?: string
   /**
@@ -26,10 +31,27 @@ export interface ModuleOptions {
    */
   autoImports?: boolean
   /**
+   * The app's own Convex code, auto-imported from the `#convex` folder (default `convex/` at the
+   * root, or the `functions` folder `convex.json` names; nothing when there is no such folder).
+   * @default { api: true }
+   */
+  imports?: ModuleImportsOptions
+  /**
    * Signing in, for pages and server routes alike: see {@link ModuleAuthOptions}.
    * @default {}
    */
   auth?: ModuleAuthOptions
+}
+
+/** The `imports` options of the module. */
+export interface ModuleImportsOptions {
+  /**
+   * Auto-import `api` from `convex/_generated/api` in pages, components and server routes, and
+   * the `Id` and `Doc` types of `convex/_generated/dataModel`. `internal` is never
+   * auto-imported: internal functions cannot be called from the app.
+   * @default true
+   */
+  api?: boolean
 }
 
 /** The `auth` options of the module. */
@@ -77,12 +99,13 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     clientOptions: {},
     autoImports: true,
     auth: {},
+    imports: { api: true },
   },
   setup(options: ModuleOptions, nuxt: Nuxt) {
     const { resolve } = createResolver(import.meta.url)
     const config = nuxt.options.runtimeConfig.public as { convex?: Partial<ConvexRuntimeConfig> }
     config.convex = {
-      url: options.url ?? '',
+      url: options.url || urlFromEnv(),
       clientOptions: options.clientOptions ?? {},
       auth: { redirectTo: '/', ...options.auth },
       ...config.convex,
@@ -93,7 +116,21 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     // Convex in server routes, server middleware and server plugins.
     addServerImports(['useConvexServer', 'getConvexToken', 'toH3Error'].map(name => ({ name, from: resolve('./runtime/server/convex') })))
     // `#convex/_generated/api` for the app's own convex/ folder, in pages and server routes.
-    nuxt.options.alias['#convex'] ??= resolve(nuxt.options.rootDir, 'convex')
+    nuxt.options.alias['#convex'] ??= resolve(nuxt.options.rootDir, convexFolder(nuxt.options.rootDir))
+    // --- the app's `api`, `Id` and `Doc`, auto-imported (imports.api) ---
+    const generated = resolve(nuxt.options.alias['#convex'], '_generated')
+    if (options.imports?.api !== false && existsSync(generated)) {
+      const api = { name: 'api', from: resolve(generated, 'api') }
+      addImports(api)
+      addServerImports([api])
+      addImports(['Id', 'Doc'].map(name => ({ name, from: resolve(generated, 'dataModel'), type: true })))
+    }
+    // Convex's entries that the module's client code and `convex/_generated` import, optimized up
+    // front: otherwise Vite finds them on the first page load and reloads the page.
+    const vite = nuxt.options.vite
+    vite.optimizeDeps ??= {}
+    vite.optimizeDeps.include = [...vite.optimizeDeps.include ?? [], 'convex/browser', 'convex/server', 'convex/values']
+    // --- end ---
     if (nuxt.options.dev) {
       // Nuxt DevTools lists only its own tabs, not Vue Devtools' custom inspectors: a "Convex"
       // tab shows the same inspector (live queries, paginated lists, auth, connection).
@@ -117,6 +154,22 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
 })
 
 export default module
+
+/** The deployment's URL as the environment names it (Nuxt has loaded `.env` by now). */
+function urlFromEnv(): string {
+  return process.env.NUXT_PUBLIC_CONVEX_URL || process.env.CONVEX_URL || process.env.VITE_CONVEX_URL || ''
+}
+
+/** The app's Convex folder under `rootDir`: what `convex.json` names in `functions`, else `convex`. */
+function convexFolder(rootDir: string): string {
+  try {
+    const functions: unknown = JSON.parse(readFileSync(join(rootDir, 'convex.json'), 'utf8')).functions
+    if (typeof functions === 'string' && functions)
+      return functions
+  }
+  catch {}
+  return 'convex'
+}
 
 // The `convex` key of nuxt.config.ts, and what the module puts in the runtime config, are typed.
 declare module '@nuxt/schema' {
