@@ -85,8 +85,8 @@ export interface ConvexRuntimeConfig {
  * signed-in state to the browser through the Nuxt payload, and auto-imports the composables.
  *
  * @example
- * // nuxt.config.ts
- * export default defineNuxtConfig({ modules: ['@vueuse-convex/nuxt'], convex: { url: process.env.CONVEX_URL } })
+ * // nuxt.config.ts (the URL from NUXT_PUBLIC_CONVEX_URL, CONVEX_URL or VITE_CONVEX_URL in .env)
+ * export default defineNuxtConfig({ modules: ['@vueuse-convex/nuxt'] })
  */
 const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
   meta: {
