@@ -2,7 +2,8 @@
 import type { FunctionReference } from 'convex/server'
 import type { Value } from 'convex/values'
 import type { App } from 'vue'
-import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexContext, ConvexSsrState } from './types'
+import type { KnownValue } from './cache'
+import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexContext, ConvexSsrState, QuerySource } from './types'
 import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { effectScope, getCurrentInstance, handleError, hasInjectionContext, inject, shallowReactive, toValue, watch } from 'vue'
@@ -46,9 +47,10 @@ function take<T>(map: Record<string, T> | undefined, key: string): { found: bool
 
 /**
  * Hands a new subscription what is known at once: the client's current value (another
- * subscriber already has it, or its error), else the result rendered on the server for `ssrKey`.
+ * subscriber already has it, or its error), else the result rendered on the server for
+ * `ssrKey`, else a value the cache kept or persisted (`known`, shown stale until the live one).
  */
-export function deliverKnown(subscription: any, context: ConvexContext | null, ssrKey: string, onValue: (value: any) => void, onError: (error: Error) => void): void {
+export function deliverKnown(subscription: any, context: ConvexContext | null, ssrKey: string, onValue: (value: any) => void, onError: (error: Error) => void, known?: KnownValue, onKnown: (value: any, source: QuerySource) => void = onValue): void {
   let current: unknown
   try {
     current = subscription?.getCurrentValue?.()
@@ -62,7 +64,9 @@ export function deliverKnown(subscription: any, context: ConvexContext | null, s
   if (rendered.error)
     onError(rendered.error)
   else if (rendered.found)
-    onValue(rendered.value)
+    onKnown(rendered.value, 'ssr')
+  else if (known)
+    onKnown(known.value, known.source)
 }
 
 /** Drops every server-rendered result: they belong to the user the page was rendered for. */

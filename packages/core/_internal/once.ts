@@ -2,8 +2,9 @@
 // live, fetched once, or left for the browser. useConvexQuery and the query set (so
 // useConvexQueries and useConvexPaginatedQuery) share it.
 import type { FunctionReference } from 'convex/server'
+import type { Lifetimes } from './cache'
 import type { ConvexContext } from './context'
-import type { ConvexClientLike } from './types'
+import type { ConvexClientLike, QuerySource } from './types'
 import { watch } from 'vue'
 import { toError, usageError } from './args'
 import { subscribeCached } from './cache'
@@ -34,10 +35,15 @@ export interface LoadTarget {
   ssrKey: string
 }
 
-/** What {@link loadQuery} reports through: `onValue` / `onError` as results come. */
+/**
+ * What {@link loadQuery} reports through: `onValue` / `onError` as results come; a value known
+ * before the live one goes to `onKnown` with its source (`ssr`, `cache`, `persisted`), or to
+ * `onValue` when there is no `onKnown`.
+ */
 export interface LoadCallbacks {
   onValue: (value: any) => void
   onError: (error: Error) => void
+  onKnown?: (value: any, source: QuerySource) => void
 }
 
 /**
@@ -49,9 +55,9 @@ export function loadQuery(
   client: ConvexClientLike,
   context: ConvexContext | null,
   options: QueryRenderOptions,
-  gcTime: number,
+  lifetimes: Lifetimes,
   target: LoadTarget,
-  { onValue, onError }: LoadCallbacks,
+  { onValue, onError, onKnown = onValue }: LoadCallbacks,
 ): { stop?: () => void, fetched?: Promise<unknown> } {
   const live = typeof client.onUpdate === 'function'
   const rendered = options.server !== false
@@ -66,15 +72,16 @@ export function loadQuery(
     if (known.error)
       onError(known.error)
     else if (known.found)
-      onValue(known.value)
+      onKnown(known.value, 'ssr')
     else
       fetchOnce(client, context, target.reference, target.args).then(v => current && onValue(v), e => current && onError(toError(e)))
     return { stop: () => void (current = false) }
   }
-  const { subscription, unsubscribe } = subscribeCached(client, context, gcTime, target.reference, target.args, target.key, onValue, onError)
+  const { subscription, unsubscribe, known } = subscribeCached(client, context, lifetimes, target.reference, target.args, target.key, onValue, onError)
   // A result already in the client (another component subscribed) or rendered on the server
-  // shows at once; a query the server left to the browser takes only the client's.
-  deliverKnown(subscription, rendered ? context : null, target.ssrKey, onValue, onError)
+  // shows at once, else one the cache kept or persisted (stale); a query the server left to
+  // the browser takes only the client's.
+  deliverKnown(subscription, rendered ? context : null, target.ssrKey, onValue, onError, known, onKnown)
   return { stop: unsubscribe }
 }
 

@@ -3,8 +3,9 @@
 // useConvexPaginatedQuery (one key per page) are built on it.
 import type { FunctionReference } from 'convex/server'
 import type { Ref } from 'vue'
+import type { Lifetimes } from './cache'
 import type { QueryRenderOptions } from './once'
-import type { ConvexClientLike } from './types'
+import type { ConvexClientLike, QuerySource } from './types'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { getCurrentInstance, onServerPrefetch, shallowReactive, shallowRef, toRaw, watch } from 'vue'
 import { injectContext } from './context'
@@ -20,6 +21,11 @@ export interface QuerySetResult<Result = unknown> {
   data: Result | undefined
   /** The query's error, `null` otherwise. */
   error: Error | null
+  /**
+   * Where `data` came from while it is not the live value yet: `'cache'` or `'persisted'`
+   * (stale, the live value follows) or `'ssr'`; absent for a live value.
+   */
+  source?: QuerySource
 }
 
 /** One query to keep subscribed. */
@@ -49,7 +55,7 @@ export type SetTargets = Record<string, SetTarget | Error | null>
 
 const IDLE: QuerySetResult<never> = Object.freeze({ status: 'idle', data: undefined, error: null })
 const PENDING: QuerySetResult<never> = Object.freeze({ status: 'pending', data: undefined, error: null })
-const success = <R>(data: R): QuerySetResult<R> => ({ status: 'success', data, error: null })
+const success = <R>(data: R, source?: QuerySource): QuerySetResult<R> => source ? { status: 'success', data, error: null, source } : { status: 'success', data, error: null }
 const failure = (error: Error, data?: unknown): QuerySetResult => ({ status: 'error', data, error })
 
 interface Slot {
@@ -70,7 +76,7 @@ function sameTarget(a: SetTarget | Error | null, b: SetTarget | Error | null): b
 export function useQuerySet(
   client: ConvexClientLike,
   targets: () => SetTargets,
-  gcTime = 0,
+  lifetimes: Lifetimes = { keepAlive: 0, gcTime: 0 },
   /** `false` for callers that read only `raw` after `version`: a result is then written without a reactive proxy's bookkeeping, and `results` tracks nothing. */
   perKey = true,
   render: QueryRenderOptions = {},
@@ -99,9 +105,10 @@ export function useQuerySet(
     }
     write(key, slot, target.placeholder === undefined ? PENDING : { ...PENDING, data: target.placeholder })
     const onValue = (value: unknown) => write(key, slot, success(value))
+    const onKnown = (value: unknown, source: QuerySource) => write(key, slot, success(value, source))
     // An error keeps the last result shown.
     const onError = (e: Error) => write(key, slot, failure(e, raw[key]?.data ?? target.placeholder))
-    const { stop, fetched } = loadQuery(client, context, render, gcTime, { ...target, ssrKey: target.ssrKey ?? target.key }, { onValue, onError })
+    const { stop, fetched } = loadQuery(client, context, render, lifetimes, { ...target, ssrKey: target.ssrKey ?? target.key }, { onValue, onError, onKnown })
     slot.unsubscribe = stop
     if (fetched && instance)
       onServerPrefetch(() => fetched, instance)

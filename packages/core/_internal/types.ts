@@ -59,10 +59,51 @@ export interface ConvexClientLike {
   close?: () => Promise<void>
 }
 
-/** The plugin's cache settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
+/**
+ * Where a query's value came from: the server render (`ssr`), storage of an earlier visit
+ * (`persisted`), the cache after its subscription closed (`cache`), the live subscription
+ * (`live`), or a mutation's optimistic update not confirmed yet (`optimistic`, devtools).
+ */
+export type QuerySource = 'ssr' | 'persisted' | 'cache' | 'live' | 'optimistic'
+
+/** The plugin's cache settings (`createConvexVue({ keepAliveMs, gcTimeMs, maxIdleQueries })`). */
 export interface CacheSettings {
+  /** How long (ms) a query stays subscribed after its last reader left. */
+  keepAlive: number
+  /** How long (ms) its last value is kept after its last reader left. */
   gcTime: number
+  /** At most this many idle queries (and as many kept values); the least recently used go first. */
   maxIdle: number
+}
+
+/**
+ * What the query cache asks of a persister (`createConvexPersister`), set on the context by
+ * the plugin's `persist` option. Everything else of persistence stays in its own module, so
+ * an app without it ships none of it.
+ */
+export interface PersistLink {
+  /** The value persisted for `key` under the current identity, restored into memory; none while the identity is unknown. */
+  read: (key: string) => { value: unknown, at: number } | undefined
+  /**
+   * A reader subscribed to `key`: `value` hears its live values (persisted, throttled, when the
+   * signed-in identity is confirmed), `attach` gets the client's subscription (its current
+   * value is persisted once the identity is confirmed), `end` is called when it leaves.
+   */
+  live: (key: string) => { value: (value: unknown) => void, attach: (subscription: unknown) => void, end: () => void }
+  /** The persisted results in memory, with when each was received (devtools). */
+  list: () => Array<{ key: string, at: number }>
+}
+
+/**
+ * A persister for the plugin's `persist` option, made by `createConvexPersister`: it restores
+ * the signed-in identity's persisted results and keeps them up to date as live values arrive.
+ */
+export interface ConvexPersister {
+  /**
+   * Connects it to the plugin's client and shared state (the plugin calls it once, at install);
+   * settles once the results of the current identity are in memory, or when it stops waiting.
+   */
+  attach: (client: ConvexClientLike, context: ConvexContext, url?: string) => Promise<void>
 }
 
 /** What the plugin shares besides the client: auth state and the SSR query results. */
@@ -92,8 +133,10 @@ export interface ConvexContext {
   mounted?: boolean
   /** Settles once the last sign-out has been through the client's auth manager. */
   signingOut?: Promise<void>
-  /** The query cache's settings (`createConvexVue({ gcTime, maxIdleQueries })`). */
+  /** The query cache's settings (`createConvexVue({ keepAliveMs, gcTimeMs, maxIdleQueries })`). */
   cache?: CacheSettings
+  /** The persisted cache, when the plugin has `persist`. */
+  persist?: PersistLink
   /** What Vue Devtools shows (development builds in a browser only). */
   devtools?: DevtoolsRegistry
 }

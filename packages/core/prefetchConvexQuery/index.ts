@@ -2,7 +2,7 @@ import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex
 import type { ConvexClientLike } from '../useConvexClient'
 import { hasInjectionContext, inject } from 'vue'
 import { checkPlainReference, queryTarget, resolveQueryClient } from '../_internal'
-import { activeApp, checkGcTime, holdQuery } from '../_internal/cache'
+import { activeApp, holdQuery, resolveLifetimes } from '../_internal/cache'
 import { serverQuery } from '../_internal/context'
 import { ConvexClientKey, ConvexContextKey } from '../_internal/keys'
 
@@ -15,7 +15,19 @@ export interface PrefetchConvexQueryOptions {
   client?: ConvexClientLike
   /**
    * How long (ms) the query stays subscribed if no component uses it.
-   * @default the plugin's `gcTime`, or 30 000 when that is 0
+   * @default the plugin's `keepAliveMs`, or 30 000 when that is 0
+   */
+  keepAliveMs?: number
+  /**
+   * How long (ms) its value is kept, counted from the prefetch (a component that comes after
+   * the subscription closed renders it stale while it subscribes again).
+   * @default the plugin's `gcTimeMs`
+   */
+  gcTimeMs?: number
+  /**
+   * Sets `keepAliveMs` and `gcTimeMs` at once.
+   * @deprecated use `keepAliveMs`
+   * @default undefined
    */
   gcTime?: number
 }
@@ -31,7 +43,7 @@ type PrefetchArgs<Query extends FunctionReference<'query'>> = {} extends Functio
 
 /**
  * Subscribes to a query before a component needs it — on hover, in a router guard — and keeps
- * it live for `gcTime`, so the component that then calls `useConvexQuery` with the same query
+ * it live for `keepAliveMs`, so the component that then calls `useConvexQuery` with the same query
  * and arguments renders its result at once. Resolves with the first result (rejects with the
  * query's error); on the server it fetches once and keeps the result for hydration.
  *
@@ -49,11 +61,10 @@ export function prefetchConvexQuery<Query extends FunctionReference<'query'>>(
   // Inside setup or a router guard the provided client; in an event handler, the active app's.
   const client = resolveQueryClient(NAME, options.client ?? (injected ? inject(ConvexClientKey, null) : null) ?? active?.client)
   const context = (injected ? inject(ConvexContextKey, null) : null) ?? (active && client === active.client ? active.context : null)
-  if (options.gcTime !== undefined)
-    checkGcTime(NAME, options.gcTime)
+  const lifetimes = resolveLifetimes(NAME, context, options)
   const target = queryTarget(NAME, query, args, 'api.messages.list')
   if (typeof client.onUpdate !== 'function')
     return serverQuery(client, context, target.reference, target.args, target.key)
-  const gcTime = options.gcTime ?? (context?.cache?.gcTime || PREFETCH_GC_TIME)
-  return holdQuery(client, context, gcTime, target.reference, target.args, target.key) as Promise<FunctionReturnType<Query>>
+  const keepAlive = options.keepAliveMs ?? options.gcTime ?? (lifetimes.keepAlive || PREFETCH_GC_TIME)
+  return holdQuery(client, context, { keepAlive, gcTime: lifetimes.gcTime }, target.reference, target.args, target.key) as Promise<FunctionReturnType<Query>>
 }

@@ -1,16 +1,16 @@
 import type { ConvexClientOptions } from 'convex/browser'
 import type { App } from 'vue'
-import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexSsrState } from '../_internal/types'
+import type { AuthTokenFetcher, ConvexAuthProvider, ConvexClientLike, ConvexPersister, ConvexSsrState } from '../_internal/types'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { provide } from 'vue'
 import { isBrowser, resolveClient, usageError } from '../_internal'
-import { activeApp, checkGcTime, clearCache } from '../_internal/cache'
+import { activeApp, checkLifetime, clearCache } from '../_internal/cache'
 import { applyAuth, applyAuthProvider, authLogger, createConvexContext, trackMount } from '../_internal/context'
 import { createRegistry } from '../_internal/devtoolsRegistry'
 import { ConvexClientKey, ConvexContextKey } from '../_internal/keys'
 
 export { ConvexClientKey }
-export type { ConvexClientLike, ConvexSsrState }
+export type { ConvexClientLike, ConvexPersister, ConvexSsrState }
 
 interface CommonOptions {
   /**
@@ -30,18 +30,42 @@ interface CommonOptions {
   initialState?: ConvexSsrState
   /**
    * How long (ms) a query stays subscribed after its last component unmounts, so coming back
-   * renders at once from its live value. Each kept query is a live subscription the server
-   * keeps running, so it is off unless you choose a time; `Infinity` keeps queries until they
-   * are evicted. Every query can set its own (`gcTime` option). Emptied on any auth change.
+   * within it renders the live value at once, with no round trip. Each kept query is a live
+   * subscription the server keeps running, so it is off unless you choose a time; `Infinity`
+   * keeps queries until they are evicted. Every query can set its own. Emptied on any auth
+   * change; never kept on the server.
    * @default 0
+   */
+  keepAliveMs?: number
+  /**
+   * How long (ms) a query's last value is kept after its last component unmounts (counted
+   * from the same moment as `keepAliveMs`; a longer time keeps the value after the
+   * subscription closed): coming back within it renders that value at once, with `isStale`,
+   * while it subscribes again. Costs memory only. Every query can set its own. Emptied on any
+   * auth change; never kept on the server.
+   * @default 0
+   */
+  gcTimeMs?: number
+  /**
+   * Sets `keepAliveMs` and `gcTimeMs` at once: the single lifetime of earlier versions, which
+   * kept the query subscribed.
+   * @deprecated use `keepAliveMs` (and `gcTimeMs`)
+   * @default undefined
    */
   gcTime?: number
   /**
-   * At most this many queries are kept with no component using them; the least recently used
-   * goes first.
+   * At most this many queries are kept subscribed with no component using them, and as many
+   * last values; the least recently used go first.
    * @default 100
    */
   maxIdleQueries?: number
+  /**
+   * Persists query results across reloads (`createConvexPersister({ buster })`): a reload
+   * renders a query's last value in its first frame (`source: 'persisted'`, `isStale`), then
+   * the live one. Mount after `await plugin.ready` so the first frame has them.
+   * @default undefined (nothing persisted)
+   */
+  persist?: ConvexPersister
 }
 
 /** Options of {@link createConvexVue}: a deployment URL, or a client you made yourself. */
@@ -71,6 +95,13 @@ export interface ConvexVuePlugin {
   install: (app: App) => void
   /** After server-side rendering: the query results to serialize into the page for hydration. */
   state: ConvexSsrState
+  /**
+   * Settles once the plugin is installed and, with `persist`, the persisted results of the
+   * signed-in identity are in memory: `app.use(plugin)`, then `await plugin.ready` before
+   * `app.mount()` so the first frame renders them. Without `persist` (and on the server) it
+   * settles at install; it never rejects.
+   */
+  ready: Promise<void>
 }
 
 /**
@@ -83,14 +114,18 @@ export interface ConvexVuePlugin {
  * app.use(createConvexVue({ url: import.meta.env.VITE_CONVEX_URL }))
  */
 export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugin {
-  const { url, client, clientOptions, auth, initialState, gcTime = 0, maxIdleQueries = 100 } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
+  const { url, client, clientOptions, auth, initialState, gcTime, keepAliveMs = gcTime ?? 0, gcTimeMs = gcTime ?? 0, maxIdleQueries = 100, persist } = (options ?? {}) as CommonOptions & { url?: string, client?: ConvexClientLike, clientOptions?: ConvexClientOptions }
   if (!client && typeof url !== 'string')
     throw usageError(7, 'createConvexVue', process.env.NODE_ENV !== 'production' && 'pass { url: import.meta.env.VITE_CONVEX_URL } or { client: new ConvexClient(url) }.')
-  checkGcTime('createConvexVue', gcTime)
+  if (gcTime !== undefined)
+    checkLifetime('createConvexVue', gcTime)
+  checkLifetime('createConvexVue', keepAliveMs, 'keepAliveMs')
+  checkLifetime('createConvexVue', gcTimeMs, 'gcTimeMs')
   if (!Number.isInteger(maxIdleQueries) || maxIdleQueries < 0)
     throw usageError(7, 'createConvexVue', process.env.NODE_ENV !== 'production' && `maxIdleQueries must be a whole number of queries (0 or more), got ${String(maxIdleQueries)}.`)
   const context = createConvexContext(initialState)
-  context.cache = { gcTime, maxIdle: maxIdleQueries }
+  context.cache = { keepAlive: keepAliveMs, gcTime: gcTimeMs, maxIdle: maxIdleQueries }
+  let restored: () => void
 
   function createClient(app: App): ConvexClientLike {
     if (client)
@@ -105,6 +140,9 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
 
   return {
     state: context.ssr,
+    ready: new Promise<void>((resolve) => {
+      restored = resolve
+    }),
     install(app) {
       const provided = createClient(app)
       app.provide(ConvexClientKey, provided)
@@ -117,6 +155,12 @@ export function createConvexVue(options: CreateConvexVueOptions): ConvexVuePlugi
         applyAuthProvider(provided, context, auth)
       if (isBrowser)
         activeApp.current = { client: provided, context }
+      // Persisted results follow the signed-in identity from here on (its own module: an app
+      // without `persist` ships none of it).
+      if (persist && isBrowser && typeof provided.onUpdate === 'function')
+        void persist.attach(provided, context, url).then(restored)
+      else
+        restored()
       // Vue Devtools: a "Convex" inspector and timeline, in development builds only (a
       // production build drops this branch and the devtools code with it), and only where
       // devtools are present (the extension or the Vite plugin set their hook before the app).

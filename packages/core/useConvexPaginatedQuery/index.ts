@@ -10,7 +10,7 @@ import { getFunctionName } from 'convex/server'
 import { ConvexError } from 'convex/values'
 import { computed, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
-import { keep, resolveGcTime, take } from '../_internal/cache'
+import { keep, resolveLifetimes, take } from '../_internal/cache'
 import { injectContext } from '../_internal/context'
 import { emit } from '../_internal/devtoolsRegistry'
 import { useQuerySet } from '../_internal/querySet'
@@ -54,8 +54,20 @@ export interface UseConvexPaginatedQueryOptions<Item = unknown> extends QueryRen
   /**
    * How long (ms) the loaded pages stay subscribed after this component unmounts or the
    * arguments change: a list that comes back within it shows the same pages at once, live
-   * (see `createConvexVue`'s `gcTime`).
-   * @default the plugin's `gcTime` (0 unless set there)
+   * (see `createConvexVue`'s `keepAliveMs`).
+   * @default the plugin's `keepAliveMs` (0 unless set there)
+   */
+  keepAliveMs?: number
+  /**
+   * How long (ms) each page's last value is kept once it is no longer subscribed (see
+   * `createConvexVue`'s `gcTimeMs`).
+   * @default the plugin's `gcTimeMs` (0 unless set there)
+   */
+  gcTimeMs?: number
+  /**
+   * Sets `keepAliveMs` and `gcTimeMs` at once (the single lifetime of earlier versions).
+   * @deprecated use `keepAliveMs` and `gcTimeMs`
+   * @default undefined
    */
   gcTime?: number
   /**
@@ -191,7 +203,8 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
   const plainName = checkPlainReference(NAME, query, 'api.messages.page')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
-  const gcTime = typeof client.onUpdate === 'function' ? resolveGcTime(NAME, context, options.gcTime) : 0
+  const lifetimes = typeof client.onUpdate === 'function' ? resolveLifetimes(NAME, context, options) : { keepAlive: 0, gcTime: 0 }
+  const keepAlive = lifetimes.keepAlive
   /** Where a list's pages are kept for a list of the same query, arguments and first page size. */
   const layoutKey = (t: Pages['target']) => `${t.key}|${initialNumItems}`
 
@@ -233,7 +246,7 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
       targets[key] = target
     }
     return targets
-  }, gcTime, false, options)
+  }, lifetimes, false, options)
   /** What `results` shows while the first page loads, when there are no previous items. */
   const placeholder = options.default?.() as unknown[] | undefined
 
@@ -310,15 +323,15 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
     const shown = before === undefined ? [] : (view.value.stale ?? view.value.items)
     previous.value = keepPreviousData && next && !(next instanceof Error) && shown.length ? shown : null
     keepPages()
-    // The pages of a list left within gcTime come back (their queries are still live).
-    const kept = next && !(next instanceof Error) && gcTime ? take(client, layoutKey(next)) as Pages | undefined : undefined
+    // The pages of a list left within keepAlive come back (their queries are still live).
+    const kept = next && !(next instanceof Error) && keepAlive ? take(client, layoutKey(next)) as Pages | undefined : undefined
     pages.value = kept ? { ...kept, target: next as Pages['target'] } : next && !(next instanceof Error) ? firstPages(next, initialNumItems) : null
   }, { immediate: true, flush: 'sync' })
 
-  /** Keeps the current list's pages for `gcTime`, for a list that comes back. */
+  /** Keeps the current list's pages for `keepAlive`, for a list that comes back. */
   function keepPages() {
-    if (gcTime && pages.value)
-      keep(client, context, layoutKey(pages.value.target), pages.value, gcTime)
+    if (keepAlive && pages.value)
+      keep(client, context, layoutKey(pages.value.target), pages.value, keepAlive)
   }
   tryOnScopeDispose(keepPages)
 

@@ -7,7 +7,7 @@ import type { ConvexClientLike } from '../useConvexClient'
 import type { QueryStatus } from '../useConvexQuery'
 import { toValue } from 'vue'
 import { guard, queryTarget, resolveQueryClient, usageError } from '../_internal'
-import { resolveGcTime } from '../_internal/cache'
+import { resolveLifetimes } from '../_internal/cache'
 import { injectContext } from '../_internal/context'
 import { useQuerySet } from '../_internal/querySet'
 
@@ -41,8 +41,21 @@ export interface UseConvexQueriesOptions extends QueryRenderOptions {
   client?: ConvexClientLike
   /**
    * How long (ms) each query stays subscribed after its key is removed or this component
-   * unmounts (see `createConvexVue`'s `gcTime`).
-   * @default the plugin's `gcTime` (0 unless set there)
+   * unmounts: coming back within it renders the live value at once, with no round trip.
+   * @default the plugin's `keepAliveMs` (0 unless set there)
+   */
+  keepAliveMs?: number
+  /**
+   * How long (ms) each query's last value is kept after its key is removed or this component
+   * unmounts: coming back within it renders that value at once (`source: 'cache'`) while it
+   * subscribes again. Counted from the same moment as `keepAliveMs`.
+   * @default the plugin's `gcTimeMs` (0 unless set there)
+   */
+  gcTimeMs?: number
+  /**
+   * Sets `keepAliveMs` and `gcTimeMs` at once (the single lifetime of earlier versions).
+   * @deprecated use `keepAliveMs` and `gcTimeMs`
+   * @default undefined
    */
   gcTime?: number
 }
@@ -73,7 +86,7 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
 ): UseConvexQueriesReturn<Spec> {
   const NAME = 'useConvexQueries'
   const client = resolveQueryClient(NAME, options.client)
-  const gcTime = resolveGcTime(NAME, injectContext(), options.gcTime)
+  const lifetimes = resolveLifetimes(NAME, injectContext(), options)
 
   function targets(): SetTargets {
     const spec = guard(() => toValue(queries))
@@ -101,5 +114,5 @@ export function useConvexQueries<Spec extends ConvexQueriesSpec>(
   return useQuerySet(client, () => {
     const next = guard(targets)
     return next instanceof Error ? {} : next
-  }, gcTime, true, options).results as unknown as UseConvexQueriesReturn<Spec>
+  }, lifetimes, true, options).results as unknown as UseConvexQueriesReturn<Spec>
 }

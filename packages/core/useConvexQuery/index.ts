@@ -2,15 +2,17 @@ import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex
 import type { ComputedRef, MaybeRefOrGetter, ShallowRef } from 'vue'
 import type { ArgsWithRefs } from '../_internal/args'
 import type { QueryRenderOptions } from '../_internal/once'
+import type { QuerySource } from '../_internal/types'
 import type { ConvexClientLike } from '../useConvexClient'
 import { tryOnScopeDispose } from '@vueuse/core'
 import { computed, getCurrentInstance, isReactive, isRef, onServerPrefetch, shallowRef, toValue, watch } from 'vue'
 import { checkPlainReference, guard, onClientClose, queryTarget, resolveQueryClient, usageError } from '../_internal'
-import { resolveGcTime } from '../_internal/cache'
+import { resolveLifetimes } from '../_internal/cache'
 import { injectContext } from '../_internal/context'
 import { loadQuery } from '../_internal/once'
 
 export type { QueryRenderOptions } from '../_internal/once'
+export type { QuerySource } from '../_internal/types'
 
 /** Where a {@link useConvexQuery} stands: `'idle'` while skipped. */
 export type QueryStatus = 'idle' | 'pending' | 'success' | 'error'
@@ -39,8 +41,23 @@ export interface UseConvexQueryOptions<Default = undefined> extends QueryRenderO
   keepPreviousData?: boolean
   /**
    * How long (ms) the query stays subscribed after this component unmounts or its arguments
-   * change, so that coming back renders its live value at once (see `createConvexVue`'s `gcTime`).
-   * @default the plugin's `gcTime` (0 unless set there)
+   * change, so that coming back within it renders the live value at once, with no round trip
+   * (see `createConvexVue`'s `keepAliveMs`).
+   * @default the plugin's `keepAliveMs` (0 unless set there)
+   */
+  keepAliveMs?: number
+  /**
+   * How long (ms) the query's last value is kept after this component unmounts or its
+   * arguments change (counted from the same moment as `keepAliveMs`): coming back after the
+   * subscription closed renders it at once, with `isStale` and `source: 'cache'`, while it
+   * subscribes again (see `createConvexVue`'s `gcTimeMs`).
+   * @default the plugin's `gcTimeMs` (0 unless set there)
+   */
+  gcTimeMs?: number
+  /**
+   * Sets `keepAliveMs` and `gcTimeMs` at once (the single lifetime of earlier versions).
+   * @deprecated use `keepAliveMs` and `gcTimeMs`
+   * @default undefined
    */
   gcTime?: number
   /**
@@ -64,8 +81,17 @@ export interface UseConvexQueryState<Query extends FunctionReference<'query'>, D
   status: ComputedRef<QueryStatus>
   /** `true` exactly while `status` is `'pending'`. */
   pending: ComputedRef<boolean>
-  /** `true` while `data` is the previous arguments' result (`keepPreviousData`). */
+  /**
+   * `true` while `data` is not the live value of these arguments yet: the previous arguments'
+   * result (`keepPreviousData`), or a value kept by the cache or persisted (see `source`).
+   */
   isStale: ComputedRef<boolean>
+  /**
+   * Where `data` came from: `'live'` (the subscription), `'ssr'` (the server render),
+   * `'cache'` (kept after the subscription closed, `gcTimeMs`) or `'persisted'` (storage of an
+   * earlier visit, `createConvexPersister`); `undefined` while there is no result.
+   */
+  source: ComputedRef<QuerySource | undefined>
 }
 
 // Arguments may be omitted exactly when every one is optional (`{}` is assignable to them).
@@ -96,7 +122,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   const plainName = checkPlainReference(NAME, query, 'api.messages.list')
   const client = resolveQueryClient(NAME, options.client)
   const context = injectContext()
-  const gcTime = resolveGcTime(NAME, context, options.gcTime)
+  const lifetimes = resolveLifetimes(NAME, context, options)
   // Live wherever the client can subscribe (a ConvexClient, in a browser or in Node); an HTTP
   // client (server-side rendering) fetches once.
   const live = typeof client.onUpdate === 'function'
@@ -108,6 +134,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   const error = shallowRef<Error | null>(null)
   const state = shallowRef<QueryStatus>('pending')
   const isStale = shallowRef(false)
+  const source = shallowRef<QuerySource | undefined>()
   let unsubscribe: (() => void) | undefined
   let waiters: Array<() => void> = []
 
@@ -124,9 +151,14 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   }
 
   function onValue(value: Result) {
+    onKnown(value, 'live')
+  }
+
+  function onKnown(value: Result, from: QuerySource) {
     data.value = value
     error.value = null
-    isStale.value = false
+    isStale.value = from === 'cache' || from === 'persisted'
+    source.value = from
     settle('success')
   }
 
@@ -158,11 +190,12 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
     else {
       data.value = placeholder()
       isStale.value = false
+      source.value = undefined
     }
     error.value = null
     settle('pending')
 
-    const { stop: end, fetched } = loadQuery(client, context, options, gcTime, { ...next, ssrKey: next.key }, { onValue, onError })
+    const { stop: end, fetched } = loadQuery(client, context, options, lifetimes, { ...next, ssrKey: next.key }, { onValue, onError, onKnown })
     unsubscribe = end
     // Server-side rendering: one HTTP fetch, kept for hydration, which the render waits for.
     if (fetched && getCurrentInstance())
@@ -182,6 +215,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
       data.value = placeholder()
       error.value = null
       isStale.value = false
+      source.value = undefined
       return settle('idle')
     }
     start(next)
@@ -215,7 +249,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
     done.forEach(w => w())
   })
 
-  const refs: UseConvexQueryState<Query, Default> = { data, error, status, pending, isStale: computed(() => isStale.value) }
+  const refs: UseConvexQueryState<Query, Default> = { data, error, status, pending, isStale: computed(() => isStale.value), source: computed(() => source.value) }
   return {
     ...refs,
     then(onFulfilled, onRejected) {
