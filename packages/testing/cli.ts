@@ -9,7 +9,8 @@ const HELP = `Usage: vueuse-convex <command> [convexDir] [options]
 Commands:
   dev [convexDir]      A local backend for development: your convex/ functions in memory,
                        served at http://127.0.0.1:3210 (HTTP actions at :3211), deployed
-                       again on every save, the data kept in .vueuse-convex/data.json.
+                       again on every save, the data kept in .vueuse-convex/ (each write
+                       on disk before it is acknowledged).
                        No account, no network. For development only: it has no authentication.
   codegen [convexDir]  Writes convexDir/_generated offline (default ./convex).
 
@@ -17,8 +18,11 @@ Options of dev:
   --port <n>           Port of the deployment URL (default 3210; 0: any free one)
   --site-port <n>      Port of the HTTP actions URL (default 3211)
   --host <address>     Interface to listen on (default 127.0.0.1; keep it on loopback)
-  --data <file>        Where the data is kept (default .vueuse-convex/data.json)
+  --data <folder>      Where the data is kept (default .vueuse-convex; a path ending in .json:
+                       the data file of earlier versions, read into its folder once)
   --no-data            Keep the data in memory only
+  --reset-data         Start empty: the data files are moved aside first, into
+                       <folder>/reset-<time>/ (e.g. when they cannot be read)
   --no-watch           Do not deploy again on changes
 
 When your app outgrows it, the same convex/ deploys to Convex: npx convex dev (then
@@ -52,6 +56,8 @@ export function parseDevArgs(args: string[]): DevBackendOptions | string {
         case '--data': options.dataFile = value(i++, arg)
           break
         case '--no-data': options.dataFile = false
+          break
+        case '--reset-data': options.resetData = true
           break
         case '--no-watch': options.watch = false
           break

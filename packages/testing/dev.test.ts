@@ -114,7 +114,7 @@ describe('vueuse-convex dev', () => {
     expect(upload.status).toBe(200)
     await first.dev.close()
     running.splice(0)
-    expect(existsSync(join(work!, '.vueuse-convex/data.json'))).toBe(true)
+    expect(existsSync(join(work!, '.vueuse-convex/snapshot.jsonl')) || existsSync(join(work!, '.vueuse-convex/log-1.wal'))).toBe(true)
 
     const second = await start()
     const again = client(second.dev.url!)

@@ -55,7 +55,7 @@ export interface DevBackend {
  * Starts a local backend for development: the app's `convex/` functions in memory, served as a
  * deployment at `http://127.0.0.1:3210` (sync protocol, HTTP API, storage) and its
  * `convex/http.ts` at `:3211`. Saving a file deploys the functions again; the data is kept in
- * `.vueuse-convex/data.json` across restarts. For development only: it has no authentication.
+ * `.vueuse-convex/` across restarts, each write on disk before it is acknowledged. For development only: it has no authentication.
  *
  * @example
  * const dev = await startDevBackend({ convexDir: 'convex' })
