@@ -2,14 +2,15 @@ import type { Changes } from './_dev/watcher'
 // `npx vueuse-convex dev [convexDir]`: a local backend for development, with no account and no
 // network. The app's `convex/` is bundled with the esbuild that `convex` itself bundles functions
 // with, run in memory by the same backend as the tests, served on fixed loopback ports, deployed
-// again on every save (clients stay connected) and its data kept in a file across restarts.
-import type { BackendData } from './_internal/backend'
+// again on every save (clients stay connected) and its data kept on disk, each write before it is
+// acknowledged (_dev/store.ts).
 import type { TestConvexServer } from './node'
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { existsSync, rmSync, statSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
 import process from 'node:process'
 import { createBuilder, createBuildRoot, loadEsbuild } from './_dev/builder'
 import { loadComponents } from './_dev/components'
+import { dataLines, openData } from './_dev/data'
 import { loadSigningKey } from './_dev/signingKey'
 import { describeChanges, watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
@@ -27,8 +28,18 @@ export interface DevBackendOptions {
   sitePort?: number
   /** Interface to listen on. It has no authentication: keep it on loopback. @default '127.0.0.1' */
   host?: string
-  /** Where the data is kept across restarts (`false`: in memory only). @default '.vueuse-convex/data.json' */
+  /**
+   * The folder the data is kept in across restarts (`false`: in memory only). A path ending in
+   * `.json` names the single file that earlier versions kept it in: its folder is used, and
+   * the file is read into it once (then renamed `data.json.migrated`).
+   * @default '.vueuse-convex'
+   */
   dataFile?: string | false
+  /**
+   * Start with no data: the data files are moved aside first, into `reset-<time>/` in the data
+   * folder (`--reset-data`), e.g. when they cannot be read. @default false
+   */
+  resetData?: boolean
   /** Regenerate `convex/_generated` (offline) when modules are added or removed. @default true */
   codegen?: boolean
   /** Deploy again when a file in `convexDir` changes. @default true */
@@ -47,7 +58,9 @@ export interface DevBackend {
   readonly backend: TestBackend | undefined
   /** Resolves after the next deploy that follows a change (or its failure, reported by `log`). */
   nextDeploy: () => Promise<'deployed' | 'failed'>
-  /** Saves the data, stops watching and serving. */
+  /** The data folder (`undefined`: `--no-data`): what else is kept with the data lives there. */
+  readonly dataDir: string | undefined
+  /** Stops watching and serving, and waits for the data's last writes to reach the disk. */
   close: () => Promise<void>
 }
 
@@ -68,7 +81,8 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     port = 3210,
     sitePort = 3211,
     host = '127.0.0.1',
-    dataFile = join('.vueuse-convex', 'data.json'),
+    dataFile = '.vueuse-convex',
+    resetData: reset = false,
     codegen: regenerate = true,
     watch: watching = true,
     // eslint-disable-next-line no-console -- a command's output
@@ -77,29 +91,16 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   const dir = resolve(cwd, convexDir)
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new Error(`No Convex functions folder at ${dir}: create it (e.g. convex/messages.ts) or pass its path: npx vueuse-convex dev ./src/convex`)
-  const dataPath = dataFile === false ? undefined : resolve(cwd, dataFile)
-  const esbuild = await loadEsbuild(cwd)
+  // The data is opened (locked, read, recovered) before anything is built or served.
+  const store = dataFile === false ? undefined : await openData(dataFile, cwd, reset, log)
+  const esbuild = await loadEsbuild(cwd).catch(async (e) => {
+    await store?.close()
+    throw e
+  })
   const buildRoot = createBuildRoot(cwd)
   let backend: TestBackend | undefined
   let server: TestConvexServer | undefined
-  let saved = Promise.resolve()
-  let saveQueued = false
   const waiting: Array<(outcome: 'deployed' | 'failed') => void> = []
-
-  function save() {
-    if (!dataPath || !backend || saveQueued)
-      return
-    saveQueued = true
-    saved = saved.then(async () => {
-      // A burst of writes is saved once.
-      await new Promise(resolve => setTimeout(resolve, 50))
-      saveQueued = false
-      const data = await backend!.exportData()
-      mkdirSync(dirname(dataPath), { recursive: true })
-      writeFileSync(`${dataPath}.tmp`, JSON.stringify(data))
-      renameSync(`${dataPath}.tmp`, dataPath)
-    }).catch(e => log(`Could not save the data to ${relative(cwd, dataPath)}: ${(e as Error).message}`, 'error'))
-  }
 
   const load = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
 
@@ -108,10 +109,21 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       const functions = await load()
       if (!backend) {
         // The deployment's signing key is kept with the data (`--no-data`: a new one per run).
-        const signingKey = await loadSigningKey(dataPath && dirname(dataPath))
-        backend = new TestBackend({ ...functions, components: await loadComponents(dir), onWrite: save, signingKey })
-        if (dataPath && existsSync(dataPath))
-          backend.importData(JSON.parse(readFileSync(dataPath, 'utf8')) as BackendData)
+        const signingKey = await loadSigningKey(store?.dir)
+        // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
+        const created = new TestBackend({ ...functions, components: await loadComponents(dir), signingKey, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const stored = store?.data()
+        try {
+          // The data is read before anything is served; a schema that refuses it serves nothing,
+          // and the fix deploys it.
+          if (stored)
+            created.importData(stored)
+        }
+        catch (e) {
+          created.close()
+          throw e
+        }
+        backend = created
         server = await serveTestConvex(backend, { port, sitePort, host })
         const env = `VITE_CONVEX_URL=${server.url}`
         log([
@@ -119,7 +131,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
           `  ${env}`,
           `    (Nuxt: NUXT_PUBLIC_CONVEX_URL=${server.url})`,
           `  HTTP actions (convex/http.ts): ${server.siteUrl}`,
-          dataPath ? `  Data: ${relative(cwd, dataPath)}, kept across restarts (add ${relative(cwd, dirname(dataPath))}/ to .gitignore)` : '  Data: in memory only',
+          ...dataLines(store?.report, cwd),
           host === '127.0.0.1' || host === 'localhost' || host === '::1' ? '' : `  Listening on ${host}: anyone who reaches it can read and write the data.`,
           watching ? `Watching ${relative(cwd, dir) || '.'}/ for changes. Ctrl+C to stop.` : '',
         ].filter(Boolean).join('\n'), 'info')
@@ -159,14 +171,14 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     get backend() {
       return backend
     },
+    dataDir: store?.dir,
     nextDeploy: () => new Promise(resolve => waiting.push(resolve)),
     async close() {
       await watcher?.close()
       await deploying
-      save()
-      await saved
       await server?.close()
       backend?.close()
+      await store?.close()
       rmSync(buildRoot, { recursive: true, force: true })
     },
   }
