@@ -74,6 +74,8 @@ export default defineConfig({
     plugins: [functionPages(), convexTestingBrowser()],
     resolve: {
       alias: {
+        // Before the package itself: an alias also matches the paths under it.
+        '@vueuse-convex/core/loaders': r('./packages/core/loaders.ts'),
         '@vueuse-convex/core': r('./packages/core/index.ts'),
         '@vueuse-convex/testing': r('./packages/testing/index.ts'),
       },

@@ -10,6 +10,7 @@ export const workspaceAliases = [
   { find: /^@vueuse-convex\/testing\/(.*)$/, replacement: `${r('./packages/testing')}/$1.ts` },
   { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
   { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
+  { find: /^@vueuse-convex\/core\/loaders$/, replacement: r('./packages/core/loaders.ts') },
 ]
 
 export default defineConfig({

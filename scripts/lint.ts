@@ -65,6 +65,23 @@ function visit(file: string, path: string[]) {
 for (const file of sources)
   visit(file, [])
 
+// Optional peers are imported only by the subpath entry made for them: nothing the package's
+// main entry reaches may import vue-router (@vueuse-convex/core/loaders does).
+const OPTIONAL_PEER = /^(import type |import |export )[^'"]*?from '(vue-router(?:\/[^']*)?)'/gm
+const reached = new Set<string>()
+function reach(file: string) {
+  if (reached.has(file))
+    return
+  reached.add(file)
+  for (const [, kind, peer] of readFileSync(join(root, file), 'utf8').matchAll(OPTIONAL_PEER)) {
+    if (kind !== 'import type ')
+      problems.push(`${file}: imports ${peer}, an optional peer, and packages/core/index.ts reaches it; export it from a subpath entry (loaders.ts) instead`)
+  }
+  for (const target of imports.get(file) ?? [])
+    reach(target)
+}
+reach('packages/core/index.ts')
+
 if (problems.length) {
   console.error(problems.join('\n'))
   process.exit(1)

@@ -21,6 +21,12 @@ export interface FunctionInfo {
   dir: string
   category: string
   description: string
+  /**
+   * The package entry that exports it: `index` (the package itself), or a subpath such as
+   * `loaders` (`@vueuse-convex/core/loaders`) for a function whose optional peer the package
+   * must not import (`entry:` in its index.md front matter).
+   */
+  entry: string
 }
 
 function frontmatter(md: string): Record<string, string> {
@@ -52,7 +58,7 @@ export function listPackages(): PackageInfo[] {
         const mdPath = join(dir, pkg, fn, 'index.md')
         const md = existsSync(mdPath) ? readFileSync(mdPath, 'utf8') : ''
         const fm = frontmatter(md)
-        return { name: fn, dir: `packages/${pkg}/${fn}`, category: fm.category ?? '', description: intro(md) }
+        return { name: fn, dir: `packages/${pkg}/${fn}`, category: fm.category ?? '', description: intro(md), entry: fm.entry ?? 'index' }
       })
     return { dir: pkg, name, functions }
   })

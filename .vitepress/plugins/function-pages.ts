@@ -112,12 +112,14 @@ export function functionPages() {
       const dir = dirname(id)
       const rel = relative(root, dir).replace(/\\/g, '/')
       const category = /^category:[ \t]*(\S.*)$/m.exec(code)?.[1] ?? ''
+      // A function of a subpath entry (`entry: loaders`) is imported from it.
+      const entry = /^entry:[ \t]*(\S+)$/m.exec(code)?.[1]
       const size = committedSize(name)
       const hasDemo = existsSync(join(dir, 'demo.vue'))
       const header = [
         `<div class="function-info">`,
         `<span><b>Category</b> ${category}</span>`,
-        `<span><b>Package</b> <code>@vueuse-convex/${pkg}</code></span>`,
+        `<span><b>Package</b> <code>@vueuse-convex/${pkg}${entry && entry !== 'index' ? `/${entry}` : ''}</code></span>`,
         size === undefined ? '' : `<span><b>Size</b> <a href="/guide/performance#bundle-cost">${size.toLocaleString('en')} B</a> min+gzip in a production build</span>`,
         `<span><b>Source</b> ${sourceLink(`${rel}/index.ts`, 'index.ts')}${hasDemo ? ` · ${sourceLink(`${rel}/demo.vue`, 'demo.vue')}` : ''}</span>`,
         `</div>`,

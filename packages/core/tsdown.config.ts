@@ -1,11 +1,12 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['index.ts'],
+  // loaders.ts: defineConvexLoader, on its own so that the package never imports vue-router.
+  entry: ['index.ts', 'loaders.ts'],
   format: 'esm',
   dts: true,
   clean: true,
   platform: 'neutral',
-  // Peer dependencies stay imports: the app brings its own vue, @vueuse/core and convex.
-  deps: { neverBundle: [/^vue$/, /^@vueuse\//, /^convex(\/|$)/] },
+  // Peer dependencies stay imports: the app brings its own vue, @vueuse/core, convex and vue-router.
+  deps: { neverBundle: [/^vue$/, /^@vueuse\//, /^convex(\/|$)/, /^vue-router(\/|$)/] },
 })
