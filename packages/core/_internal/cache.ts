@@ -191,7 +191,7 @@ function keepValue(cache: ClientCache, context: ConvexContext | null, key: strin
  * Holds a subscription to `key` (made by `subscribe`, which gets a callback for its values) for
  * `lifetimes.keepAlive`; when it ends, its last value is kept for what is left of `lifetimes.gcTime`.
  */
-function hold(client: ConvexClientLike, context: ConvexContext | null, key: string, lifetimes: Lifetimes, at: number | undefined, subscribe: (onValue: () => void) => any): void {
+function hold(client: ConvexClientLike, context: ConvexContext | null, key: string, lifetimes: Lifetimes, at: number | undefined, subscribe: (onValue: () => void) => any, known?: KnownValue): void {
   const cache = cacheOf(client)
   const left = Date.now()
   const entry: Kept & { subscription?: any } = {
@@ -199,8 +199,9 @@ function hold(client: ConvexClientLike, context: ConvexContext | null, key: stri
     release() {
       const value = currentValue(entry.subscription)
       unsubscribeOf(entry.subscription)()
+      // Ended before its first value: the value it was shown with stays (a kept or persisted one).
       if (!(client as { closed?: boolean }).closed)
-        keepValue(cache, context, key, value, entry.at ?? Date.now(), lifetimes.gcTime - (Date.now() - left))
+        keepValue(cache, context, key, value ?? known?.value, (value === undefined ? known?.at : entry.at) ?? Date.now(), lifetimes.gcTime - (Date.now() - left))
     },
   }
   entry.subscription = subscribe(() => {
@@ -306,10 +307,14 @@ export function subscribeCached(
         // A closed client (as when the app unmounts) keeps nothing.
         if (!(client as { closed?: boolean }).closed) {
           // A holder subscribes before this reader leaves, so the query never drops.
-          if (keepAlive)
-            hold(client, context, key, lifetimes, at, onValue => client.onUpdate!(reference, args, onValue, noop))
-          else
-            keepValue(cache, context, key, currentValue(subscription), at ?? Date.now(), gcTime)
+          if (keepAlive) {
+            hold(client, context, key, lifetimes, at, onValue => client.onUpdate!(reference, args, onValue, noop), known)
+          }
+          else {
+            // Left before its live value: the value it was shown with stays (kept or persisted).
+            const value = currentValue(subscription)
+            keepValue(cache, context, key, value ?? known?.value, (value === undefined ? known?.at : at) ?? Date.now(), gcTime)
+          }
         }
       }
       unsubscribe()
