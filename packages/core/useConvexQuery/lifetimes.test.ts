@@ -18,6 +18,9 @@ function subscriptionsSent() {
   return () => sends.mock.calls.slice(start).map(([data]) => JSON.parse(data as string)).filter(m => m.type === 'ModifyQuerySet').reduce((n, m) => n + m.modifications.filter((q: any) => q.type === 'Add').length, 0)
 }
 
+const hosts = new Map<object, { pages: ShallowRef<object[]>, flush: () => void }>()
+afterEach(() => hosts.clear())
+
 /**
  * Mounts a reader of counter `name` in a page of the app (one app per test, as a single-page
  * app navigates: apps that unmount empty the cache); `first` is what its first frame showed.
@@ -46,9 +49,6 @@ function mount(plugin: ReturnType<typeof createConvexVue>, name: string, own: Pa
     },
   }
 }
-
-const hosts = new Map<object, { pages: ShallowRef<object[]>, flush: () => void }>()
-afterEach(() => hosts.clear())
 
 function createHost(plugin: ReturnType<typeof createConvexVue>) {
   const pages = shallowRef<object[]>([])
