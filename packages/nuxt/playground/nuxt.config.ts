@@ -13,9 +13,13 @@ export default defineNuxtConfig({
     // The user's token lives in this cookie (here set by the test; in a real app by your
     // sign-in), for the page render, the browser and the server routes alike.
     auth: { cookie: 'convex-token', redirectTo: '/login' },
+    // Vue Router's data loaders, for pages that export a defineConvexLoader loader.
+    loaders: true,
   },
   alias: {
     // The workspace's sources, so the playground needs no build of the packages.
+    // Before the package itself: an alias also matches the paths under it.
+    '@vueuse-convex/core/loaders': r('../../core/loaders.ts'),
     '@vueuse-convex/core': r('../../core/index.ts'),
     '#convex': r('../../../docs/convex'),
   },

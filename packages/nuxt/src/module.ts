@@ -41,6 +41,13 @@ export interface ModuleOptions {
    * @default {}
    */
   auth?: ModuleAuthOptions
+  /**
+   * Install Vue Router's data loaders (`DataLoaderPlugin` of `vue-router/experimental`) after
+   * Nuxt's router, so that pages can export `defineConvexLoader` loaders (auto-imported with
+   * `autoImports`, from `@vueuse-convex/core/loaders`).
+   * @default false
+   */
+  loaders?: boolean
 }
 
 /** The `imports` options of the module. */
@@ -111,6 +118,12 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
       ...config.convex,
     }
     addPlugin({ src: resolve('./runtime/plugin'), mode: 'all' })
+    // Data loaders (defineConvexLoader): after Nuxt's router, whose first navigation runs them.
+    if (options.loaders) {
+      addPlugin({ src: resolve('./runtime/loaders'), mode: 'all' })
+      if (options.autoImports !== false)
+        addImports({ name: 'defineConvexLoader', from: '@vueuse-convex/core/loaders' })
+    }
     // `definePageMeta({ middleware: 'convex-auth' })` requires a signed-in user.
     addRouteMiddleware({ name: 'convex-auth', path: resolve('./runtime/middleware/auth') })
     // Convex in server routes, server middleware and server plugins.

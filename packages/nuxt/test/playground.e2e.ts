@@ -137,6 +137,26 @@ describe('the Nuxt module (playground)', () => {
   })
 })
 
+describe('a page with a data loader (defineConvexLoader)', () => {
+  it('renders the loader\'s data on the server, hydrates with it (no query waited for), stays live, and loads the next page before showing it', async () => {
+    await convex.client.mutation(api.counter.increment, { name: 'loader', by: 3 })
+    const html = await (await fetch(`${appUrl}/loaders/loader`)).text()
+    expect(html).toMatch(/data-testid="loader-count">3</)
+    const page = await open([], '/loaders/loader')
+    await expect.poll(() => convex.backend.connectionCount).toBeGreaterThan(0)
+    await expect.poll(() => page.getByTestId('loader-count').textContent()).toBe('3')
+    await convex.client.mutation(api.counter.increment, { name: 'loader' })
+    await expect.poll(() => page.getByTestId('loader-count').textContent()).toBe('4')
+    await page.getByTestId('loader-other').click()
+    await expect.poll(() => page.url()).toBe(`${appUrl}/loaders/other`)
+    await expect.poll(() => page.getByTestId('loader-count').textContent()).toBe('0')
+    const shown = await seen(page)
+    // Never empty, never a loading first render: on the server, at hydration, after the navigation.
+    expect(shown['loader-count']).toEqual(['3', '4', '0'])
+    expect(shown['loader-first-render']).toEqual(['with data'])
+  })
+})
+
 describe('Convex from the playground\'s server routes', () => {
   it('reads as the signed-in user from the cookie the page render uses, and signed out without it', async () => {
     const token = createTestToken({ sub: 'grace', name: 'Grace' })
