@@ -11,6 +11,7 @@ export const workspaceAliases = [
   { find: /^@vueuse-convex\/testing$/, replacement: r('./packages/testing/index.ts') },
   { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
   { find: /^@vueuse-convex\/core\/loaders$/, replacement: r('./packages/core/loaders.ts') },
+  { find: /^@vueuse-convex\/core\/convex-auth$/, replacement: r('./packages/core/convex-auth.ts') },
 ]
 
 export default defineConfig({

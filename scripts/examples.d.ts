@@ -32,7 +32,7 @@ declare global {
   const convexClerk: typeof Core.convexClerk
   const convexAuth0: typeof Core.convexAuth0
   const convexBetterAuth: typeof Core.convexBetterAuth
-  const useConvexAuthActions: typeof Core.useConvexAuthActions
+  const useConvexAuthActions: typeof import('@vueuse-convex/core/convex-auth').useConvexAuthActions
   const prefetchConvexQuery: typeof Core.prefetchConvexQuery
   const createTestConvex: typeof Testing.createTestConvex
 

@@ -211,9 +211,9 @@ function hold(client: ConvexClientLike, context: ConvexContext | null, key: stri
 }
 
 /** Wraps a reader's callbacks so devtools record its updates; returns how to record its end. */
-function tracked(context: ConvexContext | null, reference: FunctionReference<'query'>, args: unknown, key: string, callbacks: { onValue: (value: any) => void, onError: (error: Error) => void }): (() => void) | undefined {
+function tracked(client: ConvexClientLike, context: ConvexContext | null, reference: FunctionReference<'query'>, args: unknown, key: string, callbacks: { onValue: (value: any) => void, onError: (error: Error) => void }): (() => void) | undefined {
   if (process.env.NODE_ENV !== 'production' && context?.devtools) {
-    const track = trackQuery(context.devtools, key, getFunctionName(reference), args)
+    const track = trackQuery(context.devtools, key, getFunctionName(reference), args, client)
     const { onValue, onError } = callbacks
     callbacks.onValue = (v) => {
       track.value(v)
@@ -243,7 +243,7 @@ export function subscribeCached(
   onError: (error: Error) => void,
 ): CachedSubscription {
   const callbacks = { onValue, onError }
-  let end = tracked(context, reference, args, key, callbacks)
+  let end = tracked(client, context, reference, args, key, callbacks)
   const persisted = context?.persist
   const persist = persisted?.live(key)
   const { keepAlive, gcTime } = onServer ? NONE : lifetimes

@@ -4,14 +4,37 @@ import type { App } from 'vue'
 import type { DevtoolsEvent, DevtoolsRegistry } from './devtoolsRegistry'
 import type { ConvexClientLike, ConvexContext } from './types'
 import { setupDevtoolsPlugin } from '@vue/devtools-api'
+import { cacheEntries } from './cache'
 
 const INSPECTOR = 'vueuse-convex'
 const LAYERS = { calls: 'vueuse-convex:calls', queries: 'vueuse-convex:queries' } as const
 
 interface StateField { key: string, value: unknown }
 
-/** The inspector's tree: what is live now. */
-export function inspectorTree(registry: DevtoolsRegistry) {
+/** How long ago `at` was, for people: "4 s", "3 min", "2 h". */
+function age(at: number | undefined): string | null {
+  if (at === undefined)
+    return null
+  const s = Math.max(0, Math.round((Date.now() - at) / 1000))
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`
+}
+
+/** Idle entries of the cache (held subscriptions, kept values) and persisted results not being read. */
+function idleEntries(registry: DevtoolsRegistry, context: ConvexContext, client: ConvexClientLike) {
+  const idle = cacheEntries(client).filter(e => !registry.queries.has(e.key)).map(e => ({ key: e.key, source: e.subscribed ? 'live' : 'cache', subscribed: e.subscribed, at: e.at }))
+  const listed = new Set(idle.map(e => e.key))
+  for (const e of context.persist?.list() ?? []) {
+    if (!registry.queries.has(e.key) && !listed.has(e.key))
+      idle.push({ key: e.key, source: 'persisted', subscribed: false, at: e.at })
+  }
+  return idle
+}
+
+const SOURCE_COLORS: Record<string, number> = { live: 0x43A047, optimistic: 0xF9A825, ssr: 0x8E24AA, cache: 0x757575, persisted: 0x6D4C41 }
+
+/** The inspector's tree: what is live now, and what the cache keeps. */
+export function inspectorTree(registry: DevtoolsRegistry, context?: ConvexContext, client?: ConvexClientLike) {
+  const idle = context && client ? idleEntries(registry, context, client) : []
   return [
     { id: 'auth', label: 'Auth' },
     { id: 'connection', label: 'Connection' },
@@ -21,7 +44,22 @@ export function inspectorTree(registry: DevtoolsRegistry) {
       children: [...registry.queries].map(([key, q]) => ({
         id: `query:${key}`,
         label: q.name,
-        tags: [{ label: q.error ? 'error' : q.updatedAt ? `${q.consumers} using` : 'loading', textColor: 0xFFFFFF, backgroundColor: q.error ? 0xD32F2F : 0x1E88E5 }],
+        tags: [
+          { label: q.error ? 'error' : q.updatedAt ? `${q.consumers} using` : 'loading', textColor: 0xFFFFFF, backgroundColor: q.error ? 0xD32F2F : 0x1E88E5 },
+          ...(q.source ? [{ label: q.source, textColor: 0xFFFFFF, backgroundColor: SOURCE_COLORS[q.source] ?? 0x757575 }] : []),
+        ],
+      })),
+    },
+    {
+      id: 'idle',
+      label: `Cached, not in use (${idle.length})`,
+      children: idle.map(e => ({
+        id: `idle:${e.key}`,
+        label: e.key.includes(':{') ? e.key.slice(0, e.key.indexOf(':{')) : e.key,
+        tags: [
+          { label: e.source, textColor: 0xFFFFFF, backgroundColor: SOURCE_COLORS[e.source] ?? 0x757575 },
+          { label: e.subscribed ? 'subscribed' : 'not subscribed', textColor: 0xFFFFFF, backgroundColor: e.subscribed ? 0x1E88E5 : 0x9E9E9E },
+        ],
       })),
     },
     {
@@ -45,7 +83,13 @@ export function inspectorState(registry: DevtoolsRegistry, context: ConvexContex
     const q = registry.queries.get(nodeId.slice('query:'.length))
     if (!q)
       return {}
-    return { query: fields({ function: q.name, args: q.args, consumers: q.consumers, value: q.value, error: q.error?.message ?? null, updates: q.updates, lastUpdate: q.updatedAt ? new Date(q.updatedAt).toISOString() : null }) }
+    return { query: fields({ function: q.name, args: q.args, source: q.source ?? null, age: age(q.updatedAt), subscription: `open (${q.consumers} using)`, consumers: q.consumers, value: q.value, error: q.error?.message ?? null, updates: q.updates, lastUpdate: q.updatedAt ? new Date(q.updatedAt).toISOString() : null }) }
+  }
+  if (nodeId.startsWith('idle:')) {
+    const e = idleEntries(registry, context, client).find(e => e.key === nodeId.slice('idle:'.length))
+    if (!e)
+      return {}
+    return { query: fields({ key: e.key, source: e.source, age: age(e.at), subscription: e.subscribed ? 'open (kept alive, nobody using it)' : 'closed (value kept)' }) }
   }
   if (nodeId.startsWith('list:')) {
     const list = registry.lists.get(Number(nodeId.slice('list:'.length)))
@@ -83,7 +127,7 @@ export function setupDevtools(app: App, context: ConvexContext, client: ConvexCl
     }
   }
   const exposed: DevtoolsExposed = {
-    tree: () => inspectorTree(registry),
+    tree: () => inspectorTree(registry, context, client),
     state: nodeId => inspectorState(registry, context, client, nodeId),
     subscribe(fn) {
       watchers.add(fn)
@@ -103,7 +147,7 @@ export function setupDevtools(app: App, context: ConvexContext, client: ConvexCl
     api.addTimelineLayer({ id: LAYERS.queries, label: 'Convex queries', color: 0x8D6BE8 })
     api.on.getInspectorTree((payload) => {
       if (payload.inspectorId === INSPECTOR)
-        payload.rootNodes = inspectorTree(registry)
+        payload.rootNodes = inspectorTree(registry, context, client)
     })
     api.on.getInspectorState((payload) => {
       if (payload.inspectorId === INSPECTOR)

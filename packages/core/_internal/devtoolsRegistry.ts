@@ -1,5 +1,6 @@
 // What Vue Devtools shows of the plugin, collected while the app runs. Development only: every
 // caller is behind `process.env.NODE_ENV !== 'production'`, so production bundles drop it.
+import type { QuerySource } from './types'
 
 /** One live query, as the devtools inspector shows it. */
 export interface DevtoolsQuery {
@@ -11,6 +12,8 @@ export interface DevtoolsQuery {
   error?: Error
   updatedAt?: number
   updates: number
+  /** Where `value` came from: the server render, storage, the cache, the subscription, or an optimistic update. */
+  source?: QuerySource
 }
 
 /** One paginated list: read when the inspector asks. */
@@ -45,8 +48,30 @@ export function createRegistry(): DevtoolsRegistry {
 /** Tells the devtools connection of an event (`null`: the inspector's data changed). */
 export const emit = (registry: DevtoolsRegistry, event: DevtoolsEvent | null) => registry.listener?.(event)
 
+/**
+ * Whether `client` shows a mutation's optimistic update not confirmed by the server yet (its
+ * sync client's pending optimistic updates, convex 1.48; `false` where it cannot tell).
+ */
+function optimistic(client: unknown): boolean {
+  try {
+    return ((client as { client?: { optimisticQueryResults?: { optimisticUpdates?: unknown[] } } })?.client?.optimisticQueryResults?.optimisticUpdates?.length ?? 0) > 0
+  }
+  catch {
+    return false
+  }
+}
+
+/** Records a value a reader was shown before the live one (`ssr`, `cache`, `persisted`). */
+export function noteKnown(registry: DevtoolsRegistry, key: string, value: unknown, source: QuerySource, at = Date.now()): void {
+  const query = registry.queries.get(key)
+  if (query && query.source === undefined) {
+    Object.assign(query, { value, source, updatedAt: at })
+    emit(registry, null)
+  }
+}
+
 /** Records a consumer of a live query; returns the callbacks that record its updates and its end. */
-export function trackQuery(registry: DevtoolsRegistry, key: string, name: string, args: unknown) {
+export function trackQuery(registry: DevtoolsRegistry, key: string, name: string, args: unknown, client?: unknown) {
   let query = registry.queries.get(key)
   if (!query)
     registry.queries.set(key, query = { name, args, consumers: 0, updates: 0 })
@@ -55,7 +80,7 @@ export function trackQuery(registry: DevtoolsRegistry, key: string, name: string
   const entry = query
   return {
     value(value: unknown) {
-      Object.assign(entry, { value, error: undefined, updatedAt: Date.now(), updates: entry.updates + 1 })
+      Object.assign(entry, { value, error: undefined, updatedAt: Date.now(), updates: entry.updates + 1, source: optimistic(client) ? 'optimistic' : 'live' })
       emit(registry, { layer: 'queries', time: Date.now(), title: name, subtitle: 'update', data: { args, value } })
     },
     error(error: Error) {

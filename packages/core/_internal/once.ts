@@ -9,6 +9,7 @@ import { watch } from 'vue'
 import { toError, usageError } from './args'
 import { subscribeCached } from './cache'
 import { deliverKnown, serverQuery, takeRendered } from './context'
+import { noteKnown } from './devtoolsRegistry'
 
 /** The rendering options a query composable takes, as Nuxt's `useAsyncData` names them. */
 export interface QueryRenderOptions {
@@ -77,10 +78,20 @@ export function loadQuery(
       fetchOnce(client, context, target.reference, target.args).then(v => current && onValue(v), e => current && onError(toError(e)))
     return { stop: () => void (current = false) }
   }
+  let knownAt: number | undefined
+  if (process.env.NODE_ENV !== 'production' && context?.devtools) {
+    const registry = context.devtools
+    const shown = onKnown
+    onKnown = (value, source) => {
+      noteKnown(registry, target.key, value, source, source === 'ssr' ? undefined : knownAt)
+      shown(value, source)
+    }
+  }
   const { subscription, unsubscribe, known } = subscribeCached(client, context, lifetimes, target.reference, target.args, target.key, onValue, onError)
   // A result already in the client (another component subscribed) or rendered on the server
   // shows at once, else one the cache kept or persisted (stale); a query the server left to
   // the browser takes only the client's.
+  knownAt = known?.at
   deliverKnown(subscription, rendered ? context : null, target.ssrKey, onValue, onError, known, onKnown)
   return { stop: unsubscribe }
 }

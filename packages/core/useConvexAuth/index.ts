@@ -6,8 +6,6 @@ import { isBrowser, resolveClient, usageError } from '../_internal'
 import { applyAuth, applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
 
 export type { ConvexAuthProvider }
-export { useConvexAuthActions } from './convexAuth'
-export type { TokenStorage, UseConvexAuthActionsOptions, UseConvexAuthActionsReturn } from './convexAuth'
 export { convexAuth0, convexBetterAuth, convexClerk } from './providers'
 export type { Auth0Like, BetterAuthClientLike, BetterAuthSessionLike, ClerkAuthLike, ConvexBetterAuthOptions, ConvexClerkOptions } from './providers'
 

@@ -153,4 +153,34 @@ describe('vue Devtools', () => {
     const updates = devtools.state.events.filter(e => e.layerId === 'vueuse-convex:queries').map(e => e.event)
     expect(updates.some(e => e.title === 'counter:get' && e.data.value === 1)).toBe(true)
   })
+
+  it('shows each entry\'s source (ssr, persisted, cache, live, optimistic), age and subscription state', async () => {
+    const plugin = createConvexVue({ client: convex.client, keepAliveMs: 40, gcTimeMs: 60_000, initialState: { queries: { 'counter:get:{"name":"r"}': 5 } } })
+    const page = useSetup(() => ({
+      rendered: useConvexQuery(api.counter.get, { name: 'r' }),
+      count: useConvexQuery(api.counter.get, { name: 'a' }),
+      increment: useConvexMutation(api.counter.increment, {
+        optimisticUpdate: (store, { name }) => store.setQuery(api.counter.get, { name }, 99),
+      }),
+    }), [plugin])
+    await vi.waitFor(() => expect(devtools.state.tree).toBeDefined())
+    const node = (label: string, args: object) => tree().find(n => n.id === 'queries').children.find((c: any) => c.label === label && stateOf(c.id).query.args.name === (args as any).name)
+    // The hydrating render showed the server's value first.
+    expect(page.result.rendered.source.value).toBe('ssr')
+    await vi.waitFor(() => expect(page.result.count.status.value).toBe('success'))
+    await vi.waitFor(() => expect(stateOf(node('counter:get', { name: 'a' }).id).query).toMatchObject({ source: 'live', age: expect.stringMatching(/^\d+ s$/), subscription: 'open (1 using)' }))
+    expect(node('counter:get', { name: 'a' }).tags.map((t: any) => t.label)).toEqual(['1 using', 'live'])
+    // An optimistic update shows as such until the server confirms it.
+    const sent = page.result.increment.execute({ name: 'a' })
+    await vi.waitFor(() => expect(page.result.count.data.value).toBe(99))
+    expect(stateOf(node('counter:get', { name: 'a' }).id).query.source).toBe('optimistic')
+    await sent
+    await vi.waitFor(() => expect(stateOf(node('counter:get', { name: 'a' }).id).query).toMatchObject({ source: 'live', value: 1 }))
+    // Once nobody uses it: kept subscribed (keepAliveMs), then only its value (gcTimeMs).
+    page.unmount()
+    const idle = () => tree().find(n => n.id === 'idle').children.find((c: any) => c.id === 'idle:counter:get:{"name":"a"}')
+    expect(idle().tags.map((t: any) => t.label)).toEqual(['live', 'subscribed'])
+    await vi.waitFor(() => expect(idle().tags.map((t: any) => t.label)).toEqual(['cache', 'not subscribed']))
+    expect(stateOf(idle().id).query).toMatchObject({ source: 'cache', age: expect.stringMatching(/^\d+ s$/), subscription: 'closed (value kept)' })
+  })
 })

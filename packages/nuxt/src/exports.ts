@@ -8,7 +8,6 @@ export const composables = [
   'provideConvexClient',
   'useConvexAction',
   'useConvexAuth',
-  'useConvexAuthActions',
   'useConvexClient',
   'useConvexConnectionState',
   'useConvexMutation',
