@@ -66,8 +66,9 @@ for (const file of sources)
   visit(file, [])
 
 // Optional peers are imported only by the subpath entry made for them: nothing the package's
-// main entry reaches may import vue-router (@vueuse-convex/core/loaders does).
-const OPTIONAL_PEER = /^(import type |import |export )[^'"]*?from '(vue-router(?:\/[^']*)?)'/gm
+// main entry reaches may import vue-router (@vueuse-convex/core/loaders does) or @convex-dev/auth
+// (@vueuse-convex/core/convex-auth does).
+const OPTIONAL_PEER = /^(import type |import |export )[^'"]*?from '((?:vue-router|@convex-dev\/auth)(?:\/[^']*)?)'/gm
 const reached = new Set<string>()
 function reach(file: string) {
   if (reached.has(file))
@@ -75,7 +76,7 @@ function reach(file: string) {
   reached.add(file)
   for (const [, kind, peer] of readFileSync(join(root, file), 'utf8').matchAll(OPTIONAL_PEER)) {
     if (kind !== 'import type ')
-      problems.push(`${file}: imports ${peer}, an optional peer, and packages/core/index.ts reaches it; export it from a subpath entry (loaders.ts) instead`)
+      problems.push(`${file}: imports ${peer}, an optional peer, and packages/core/index.ts reaches it; export it from a subpath entry (loaders.ts, convex-auth.ts) instead`)
   }
   for (const target of imports.get(file) ?? [])
     reach(target)
