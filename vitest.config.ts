@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 import { convexFunctions } from './packages/testing/vite'
 
 const r = (p: string) => fileURLToPath(new URL(p, import.meta.url))
@@ -25,6 +25,8 @@ export default defineConfig({
     // Leak tests force garbage collection (WeakRef + gc()).
     execArgv: ['--expose-gc'],
     include: ['packages/**/*.test.ts', 'docs/**/*.test.ts', 'test/**/*.test.ts'],
+    // The Better Auth fixture app has its own dependencies and config: npm run test:better-auth.
+    exclude: [...configDefaults.exclude, 'test/better-auth-app/**'],
     typecheck: {
       enabled: true,
       include: ['packages/**/*.test-d.ts'],

@@ -3,7 +3,7 @@ import type { ConvexClientOptions } from 'convex/browser'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
-import { addComponent, addDevServerHandler, addImports, addPlugin, addRouteMiddleware, addServerImports, createResolver, defineNuxtModule } from '@nuxt/kit'
+import { addComponent, addDevServerHandler, addImports, addPlugin, addRouteMiddleware, addServerHandler, addServerImports, createResolver, defineNuxtModule } from '@nuxt/kit'
 import { defineEventHandler, setResponseHeader } from 'h3'
 import { DEVTOOLS_TAB_ROUTE, devtoolsTabHtml } from './devtools'
 import { components, composables } from './exports'
@@ -77,6 +77,33 @@ export interface ModuleAuthOptions {
    * @default '/'
    */
   redirectTo?: string
+  /**
+   * Convex Auth 2 (`@convex-dev/auth`) with the refresh token in an httpOnly cookie: the module
+   * mounts its sign-in proxy, refresh and sign-out routes, signs the browser in through them,
+   * and reads (refreshes, verifies) the session from the cookies for the page render, the
+   * `convex-auth` middleware and `useConvexServer(event)`. See {@link ConvexAuthModuleOptions}.
+   * @default undefined
+   */
+  convexAuth?: ConvexAuthModuleOptions
+}
+
+/** Convex Auth 2 in the module (`convex.auth.convexAuth`). */
+export interface ConvexAuthModuleOptions {
+  /**
+   * The sign-in functions the sign-in proxy may call, by name: every function of yours that
+   * starts a session, e.g. `['auth:signInWithUsernamePassword', 'auth:signUpWithUsernamePassword']`.
+   */
+  signIn: string[]
+  /**
+   * The module of `convex/` that exports `setupConvexAuth`'s `refreshSession`, `signOut` and `isAuthenticated`.
+   * @default 'auth'
+   */
+  module?: string
+  /**
+   * Where the routes are mounted: `<route>/signin`, `<route>/refresh`, `<route>/signout`.
+   * @default '/api/auth'
+   */
+  route?: string
 }
 
 /** What the module puts in `runtimeConfig.public.convex`. */
@@ -128,6 +155,14 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     addRouteMiddleware({ name: 'convex-auth', path: resolve('./runtime/middleware/auth') })
     // Convex in server routes, server middleware and server plugins.
     addServerImports(['useConvexServer', 'getConvexToken', 'toH3Error'].map(name => ({ name, from: resolve('./runtime/server/convex') })))
+    // Convex Auth 2: its routes, and the session read from its cookies before anything renders.
+    if (options.auth?.convexAuth) {
+      addServerHandler({ route: `${options.auth.convexAuth.route ?? '/api/auth'}/:action`, handler: resolve('./runtime/server/convexAuthRoutes') })
+      addServerHandler({ middleware: true, handler: resolve('./runtime/server/convexAuthSession') })
+      addPlugin({ src: resolve('./runtime/convexAuth'), mode: 'all' })
+      if (options.autoImports !== false)
+        addImports({ name: 'useConvexAuthActions', from: '@vueuse-convex/core/convex-auth' })
+    }
     // `#convex/_generated/api` for the app's own convex/ folder, in pages and server routes.
     nuxt.options.alias['#convex'] ??= resolve(nuxt.options.rootDir, convexFolder(nuxt.options.rootDir))
     // --- the app's `api`, `Id` and `Doc`, auto-imported (imports.api) ---

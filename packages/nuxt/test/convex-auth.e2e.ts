@@ -1,14 +1,17 @@
-// Convex Auth in a Nuxt app (packages/nuxt/test/convex-auth-app), built by `npm run
-// test:browser`, served by its own Nitro server against Convex Auth's own functions
-// (convexAuth({ providers: [Password] }), its HTTP routes) on the in-memory backend, in Chromium.
-import type { Browser, Page } from 'playwright-core'
+// Convex Auth 2 in a Nuxt app (packages/nuxt/test/convex-auth-app), built by `npm run
+// test:browser`, served by its own Nitro server against Convex Auth's own functions (its
+// component with the username + password method, packages/testing/test/convex-auth) on the
+// in-memory backend behind serveTestConvex, in Chromium. The module mounts Convex Auth's
+// sign-in, refresh and sign-out routes; the refresh token lives in an httpOnly cookie.
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { startNitro } from './helpers'
+import { Buffer } from 'node:buffer'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex } from '@vueuse-convex/testing'
 import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../docs/e2e/chromium'
-import { convexAuthKeys, modules, schema } from '../../testing/test/convex-auth'
+import { components, modules, schema } from '../../testing/test/convex-auth'
 import { startNitro as start } from './helpers'
 
 const server = fileURLToPath(new URL('./convex-auth-app/.output/server/index.mjs', import.meta.url))
@@ -19,7 +22,7 @@ let nitro: Awaited<ReturnType<typeof startNitro>>
 let browser: Browser
 
 beforeAll(async () => {
-  convex = createTestConvex({ schema, modules, crons: false, env: await convexAuthKeys() })
+  convex = createTestConvex({ schema, modules, components, crons: false })
   backend = await serveTestConvex(convex.backend)
   nitro = await start(server, backend.url)
   browser = await launchChromium()
@@ -48,59 +51,123 @@ async function recordStates(page: Page) {
   return () => page.evaluate(() => (window as any).__states as string[])
 }
 
-describe('convex Auth in Nuxt (useConvexAuthActions)', () => {
-  it('signs up, shows the user, renders signed in on the server and in server routes, survives a reload, signs out, and signs in again', async () => {
+/** A page of `context` whose errors (and hydration warnings) are collected in `problems`. */
+async function openPage(context: BrowserContext, problems: string[]) {
+  const page = await context.newPage()
+  page.on('pageerror', e => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /hydration/i.test(m.text()))
+      problems.push(`console.${m.type()}: ${m.text()}`)
+  })
+  return page
+}
+
+/** The `Cookie` header of the browser's session, as the browser sends it. */
+async function cookieHeader(context: BrowserContext) {
+  return (await context.cookies()).map(c => `${c.name}=${c.value}`).join('; ')
+}
+
+describe('convex Auth 2 in Nuxt (the module\'s routes, httpOnly session cookies)', () => {
+  it('signs up, renders signed in on the server and in server routes, survives a reload, follows a sign-out in another tab, and refuses a wrong password', async () => {
     const context = await browser.newContext()
-    const page = await context.newPage()
     const problems: string[] = []
-    page.on('pageerror', e => problems.push(`pageerror: ${e.message}`))
-    page.on('console', (m) => {
-      if (m.type() === 'error' || /hydration/i.test(m.text()))
-        problems.push(`console.${m.type()}: ${m.text()}`)
-    })
+    const page = await openPage(context, problems)
     const states = await recordStates(page)
     await page.goto(nitro.url)
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed out')
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed out')
 
-    await page.getByTestId('email').fill('ada@example.com')
+    await page.getByTestId('username').fill('ada')
     await page.getByTestId('password').fill('correct horse battery staple')
     await page.getByTestId('sign-up').click()
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed in as ada@example.com')
-    const cookie = (await context.cookies()).find(c => c.name === 'convex-auth-jwt')
-    expect(cookie?.value).toMatch(/^ey/)
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed in as ada')
 
-    // The server renders the page signed in, from the cookie, with the user's own data.
-    const html = await (await fetch(nitro.url, { headers: { cookie: `convex-auth-jwt=${cookie!.value}` } })).text()
-    expect(html).toMatch(/data-testid="state">\s*signed in as ada@example.com/)
-    // And the server routes, from the same cookie.
-    const route = await (await fetch(`${nitro.url}/api/viewer`, { headers: { cookie: `convex-auth-jwt=${cookie!.value}` } })).json()
-    expect(route).toEqual({ viewer: 'ada@example.com' })
+    // Both session cookies are httpOnly; the refresh token is nowhere page JavaScript can read.
+    const cookies = await context.cookies()
+    const refresh = cookies.find(c => c.name.startsWith('__convexAuthRefreshToken'))!
+    const jwt = cookies.find(c => c.name.startsWith('__convexAuthJWT'))!
+    expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Lax' })
+    expect(jwt).toMatchObject({ httpOnly: true })
+    const readable = await page.evaluate(() => ({ cookie: document.cookie, storage: JSON.stringify({ ...localStorage }) }))
+    expect(readable.cookie).not.toContain(refresh.value)
+    expect(readable.storage).not.toContain(refresh.value)
+    expect(readable.storage).not.toContain('__convexAuthRefreshToken')
+
+    // The server renders the page signed in from the cookies, with the user's own data, and so
+    // do its server routes.
+    const cookie = await cookieHeader(context)
+    const html = await (await fetch(nitro.url, { headers: { cookie } })).text()
+    expect(html).toMatch(/data-testid="state">\s*signed in as ada/)
+    expect(await (await fetch(`${nitro.url}/api/viewer`, { headers: { cookie } })).json()).toEqual({ viewer: 'ada' })
     expect(await (await fetch(`${nitro.url}/api/viewer`)).json()).toEqual({ viewer: null })
+    const account = await fetch(`${nitro.url}/account`, { headers: { cookie }, redirect: 'manual' })
+    expect(account.status).toBe(200)
+    expect(await account.text()).toContain('The account of ada')
 
-    // A reload: signed in from its first frame to its last (the stored session, refreshed).
+    // A reload: signed in from its first frame to its last.
     await page.reload()
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed in as ada@example.com')
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed in as ada')
     await page.waitForTimeout(500)
-    expect(await states()).toEqual(['signed in as ada@example.com'])
+    expect(await states()).toEqual(['signed in as ada'])
 
+    // Signed out in another tab: this one follows, and its session cookies are gone.
+    const other = await openPage(context, problems)
+    await other.goto(`${nitro.url}/account`)
+    await expect.poll(() => other.getByTestId('account').textContent(), { timeout: 10_000 }).toContain('The account of ada')
     await page.getByTestId('sign-out').click()
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed out')
-    expect((await context.cookies()).find(c => c.name === 'convex-auth-jwt')).toBeUndefined()
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed out')
+    // The other tab, on a page for signed-in users, leaves it.
+    await expect.poll(() => other.url(), { timeout: 10_000 }).toBe(`${nitro.url}/?redirect=/account`)
+    expect((await context.cookies()).filter(c => c.name.startsWith('__convexAuth'))).toEqual([])
     await page.reload()
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed out')
-    expect(await states()).toEqual(['signed out'])
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed out')
 
-    // A wrong password is refused; the right one signs in.
-    await page.getByTestId('email').fill('ada@example.com')
-    await page.getByTestId('password').fill('wrong')
+    // A wrong password is the method's own answer; the right one signs in.
+    await page.getByTestId('username').fill('ada')
+    await page.getByTestId('password').fill('wrong password!')
     await page.getByTestId('sign-in').click()
-    await expect.poll(() => page.getByTestId('failure').textContent()).toContain('wrong password')
-    // Convex's client logs a failed call, as it does for every app: the one expected here.
-    expect(problems.splice(0)).toEqual([expect.stringMatching(/^console\.error: \[CONVEX A\(auth:signIn\)\] .*Server Error/)])
+    await expect.poll(() => page.getByTestId('failure').textContent(), { timeout: 10_000 }).toContain('INVALID_CREDENTIALS')
     await page.getByTestId('password').fill('correct horse battery staple')
     await page.getByTestId('sign-in').click()
-    await expect.poll(() => page.getByTestId('state').textContent()).toContain('signed in as ada@example.com')
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed in as ada')
     expect(problems).toEqual([])
     await context.close()
+  })
+
+  it('a forged cookie that has not expired gets a 302 before any HTML of a page for signed-in users, and no user in server routes', async () => {
+    // A real session's access token, its claims then rewritten (still unexpired): the signature no longer matches.
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(nitro.url)
+    await page.getByTestId('username').fill('grace')
+    await page.getByTestId('password').fill('correct horse battery staple')
+    await page.getByTestId('sign-up').click()
+    await expect.poll(() => page.getByTestId('state').textContent(), { timeout: 10_000 }).toContain('signed in as grace')
+    const jwt = (await context.cookies()).find(c => c.name.startsWith('__convexAuthJWT'))!
+    await context.close()
+    const [header, payload, signature] = jwt.value.split('.')
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString())
+    expect(claims.exp * 1000).toBeGreaterThan(Date.now())
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: `${claims.sub}x` })).toString('base64url')}.${signature}`
+    // And one the attacker signed with a key of their own, naming the deployment as its issuer.
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`
+
+    for (const token of [forged, unsigned]) {
+      const cookie = `${jwt.name}=${token}`
+      const response = await fetch(`${nitro.url}/account`, { headers: { cookie }, redirect: 'manual' })
+      expect(response.status).toBe(302)
+      expect(response.headers.get('location')).toBe('/?redirect=/account')
+      expect(await response.text()).not.toContain('The account of')
+      expect(await (await fetch(`${nitro.url}/api/viewer`, { headers: { cookie } })).json()).toEqual({ viewer: null })
+    }
+  })
+
+  it('refuses the auth routes to another site (CSRF): no session cookie is written', async () => {
+    const response = await fetch(`${nitro.url}/api/auth/signin?path=/api/mutation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'origin': 'https://evil.example' },
+      body: JSON.stringify({ path: 'auth:signInWithUsernamePassword', format: 'convex_encoded_json', args: [{ username: 'ada', password: 'correct horse battery staple' }] }),
+    })
+    expect(response.status).toBe(403)
+    expect(response.headers.get('set-cookie')).toBeNull()
   })
 })

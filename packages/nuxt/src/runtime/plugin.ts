@@ -3,7 +3,7 @@
 import type { ConvexAuthProvider, ConvexSsrState } from '@vueuse-convex/core'
 import type { ConvexRuntimeConfig } from '../module'
 import { createConvexVue, useConvexAuth } from '@vueuse-convex/core'
-import { defineNuxtPlugin, navigateTo, useCookie, useRouter, useRuntimeConfig } from 'nuxt/app'
+import { defineNuxtPlugin, navigateTo, useCookie, useRequestEvent, useRouter, useRuntimeConfig } from 'nuxt/app'
 import { watch } from 'vue'
 import { requiresSignIn, signInRoute } from './routes'
 import { tokenIfValid } from './token'
@@ -18,11 +18,19 @@ export default defineNuxtPlugin({
     const { url, clientOptions, auth } = (useRuntimeConfig().public.convex ?? {}) as Partial<ConvexRuntimeConfig>
     if (!url)
       throw new Error('[vueuse-convex] No Convex URL: set `convex: { url }` in nuxt.config.ts, or NUXT_PUBLIC_CONVEX_URL when the app starts.')
+    // Convex Auth 2: the server read (refreshed, verified) the session from its cookies; the
+    // browser's session is convexAuth.ts's.
+    const convexAuth = auth?.convexAuth
+    const serverToken = import.meta.server && convexAuth
+      ? (useRequestEvent()?.context as { convexAuth?: { token: string | null } } | undefined)?.convexAuth?.token ?? null
+      : null
     const plugin = createConvexVue({
       url,
       clientOptions,
       initialState: import.meta.client ? nuxtApp.payload[KEY] as ConvexSsrState | undefined : undefined,
-      auth: auth?.cookie ? cookieAuth(auth.cookie) : undefined,
+      auth: convexAuth
+        ? import.meta.server ? { isLoading: false, isAuthenticated: serverToken !== null, fetchAccessToken: async () => serverToken } : undefined
+        : auth?.cookie ? cookieAuth(auth.cookie) : undefined,
     })
     nuxtApp.vueApp.use(plugin)
     // Serialized after the render, once every query of the page has its result.

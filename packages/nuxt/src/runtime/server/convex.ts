@@ -50,14 +50,19 @@ function settings(event: H3Event): ConvexRuntimeConfig {
 
 /**
  * The requesting user's Convex token: the request's `Authorization: Bearer` header, else the
- * cookie the module's `auth.cookie` option names, as the page render reads it. An expired
- * token counts as none. `null` without one.
+ * Convex Auth 2 session (`auth.convexAuth`: its cookie's token, verified against the
+ * deployment's keys), else the cookie the module's `auth.cookie` option names, as the page
+ * render reads it. An expired token counts as none. `null` without one.
  */
 export function getConvexToken(event: H3Event): string | null {
   const header = getRequestHeader(event, 'authorization')
   const bearer = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
   if (bearer)
     return tokenIfValid(bearer)
+  // Convex Auth 2: the session the module read from its cookies (refreshed, and verified).
+  const session = (event.context as { convexAuth?: { token: string | null } }).convexAuth
+  if (session)
+    return session.token
   const cookie = settings(event).auth?.cookie
   return cookie ? tokenIfValid(getCookie(event, cookie)) : null
 }

@@ -1,0 +1,137 @@
+// Convex Auth 2 on the Nuxt server: its own handlers (`setupConvexAuthServer` of
+// `@convex-dev/auth/ssr`) as the module's routes, and the session of a request — the access
+// token of its httpOnly cookie, refreshed when it is about to expire and verified (signature,
+// issuer, audience, expiry) against the deployment's JWKS before anything renders.
+import type { CookieStore } from '@convex-dev/auth/ssr'
+import type { H3Event } from 'h3'
+import type { JWTVerifyGetKey } from 'jose'
+import type { ConvexAuthModuleOptions, ConvexRuntimeConfig } from '../../module'
+import { useRuntimeConfig } from '#imports'
+import { AUTH_JWT_COOKIE, AUTH_REFRESH_COOKIE, ServerAuthSession, setupConvexAuthServer } from '@convex-dev/auth/ssr'
+import { ConvexHttpClient } from 'convex/browser'
+import { makeFunctionReference } from 'convex/server'
+import { createError, deleteCookie, getCookie, getRequestProtocol, getRouterParam, sendWebResponse, setCookie, toWebRequest } from 'h3'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+
+/** The audience Convex Auth 2 gives its access tokens (`convexAuthProvider()`'s `applicationID`). */
+const AUDIENCE = 'convex-auth'
+
+/** The module's Convex Auth settings, with its defaults. */
+export function convexAuthSettings(event: H3Event): { url: string, options: Required<ConvexAuthModuleOptions> } | null {
+  const config = (useRuntimeConfig(event).public as { convex?: ConvexRuntimeConfig }).convex
+  const options = config?.auth?.convexAuth
+  if (!options || !config?.url)
+    return null
+  return { url: config.url.replace(/\/+$/, ''), options: { module: 'auth', route: '/api/auth', ...options } }
+}
+
+/** Secure cookies over HTTPS (behind a proxy too: `X-Forwarded-Proto`), not on `http://localhost`. */
+function isSecure(event: H3Event): boolean {
+  return getRequestProtocol(event, { xForwardedProto: true }) === 'https'
+}
+
+const servers = new Map<string, ReturnType<typeof setupConvexAuthServer>>()
+
+/** Convex Auth's own handlers for this deployment, made once. */
+function handlers(url: string, options: Required<ConvexAuthModuleOptions>, secure: boolean) {
+  const key = JSON.stringify([url, options, secure])
+  let server = servers.get(key)
+  if (!server) {
+    server = setupConvexAuthServer({
+      convexUrl: url,
+      refreshSession: makeFunctionReference(`${options.module}:refreshSession`),
+      signOut: makeFunctionReference(`${options.module}:signOut`),
+      signIn: options.signIn.map(name => makeFunctionReference<'mutation'>(name)) as never,
+      cookieOptions: { secure },
+    })
+    servers.set(key, server)
+  }
+  return server
+}
+
+/**
+ * The routes the module mounts at `convex.auth.convexAuth.route` (default `/api/auth`):
+ * `/signin` (the sign-in proxy: the refresh token goes into an httpOnly cookie, the access
+ * token to the page), `/refresh` and `/signout`, each refusing another site's requests.
+ */
+export async function handleConvexAuthRoute(event: H3Event): Promise<void> {
+  const settings = convexAuthSettings(event)
+  if (!settings)
+    throw createError({ statusCode: 404, statusMessage: 'Not Found' })
+  const server = handlers(settings.url, settings.options, isSecure(event))
+  const handler = { signin: server.convexProxyHandler, refresh: server.refreshHandler, signout: server.signOutHandler }[getRouterParam(event, 'action') ?? '']
+  if (!handler || event.method !== 'POST')
+    throw createError({ statusCode: 404, statusMessage: 'Not Found' })
+  return sendWebResponse(event, await handler(toWebRequest(event)))
+}
+
+const keySets = new Map<string, JWTVerifyGetKey>()
+
+/** The deployment's public keys, fetched once and cached by jose (refetched for a new key id). */
+function keysOf(url: string): JWTVerifyGetKey {
+  let keys = keySets.get(url)
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`))
+    keySets.set(url, keys)
+  }
+  return keys
+}
+
+/** `token` when the deployment signed it for Convex Auth and it has not expired; else `null`. */
+export async function verifyConvexAuthToken(url: string, token: string | null | undefined): Promise<string | null> {
+  if (!token)
+    return null
+  try {
+    await jwtVerify(token, keysOf(url), { issuer: `${url}/components/auth`, audience: AUDIENCE })
+    return token
+  }
+  catch {
+    return null // forged, expired, of another deployment: no user
+  }
+}
+
+/** The request's cookies as Convex Auth's `CookieStore`: what it writes goes on the response. */
+function cookiesOf(event: H3Event): CookieStore {
+  const written = new Map<string, string | undefined>()
+  return {
+    get: name => written.has(name) ? written.get(name) : getCookie(event, name),
+    set: (name, value, options) => {
+      written.set(name, value)
+      setCookie(event, name, value, options)
+    },
+    delete: (name, options) => {
+      written.set(name, undefined)
+      deleteCookie(event, name, options)
+    },
+  }
+}
+
+/**
+ * The signed-in user's Convex Auth access token for this request, `null` for none: read from
+ * its cookie, refreshed through the refresh cookie when it is about to expire (the new cookies
+ * go on this response), and verified against the deployment's JWKS. Kept on the event, so a
+ * request refreshes at most once.
+ */
+export function convexAuthToken(event: H3Event): Promise<string | null> {
+  const context = event.context as { convexAuthToken?: Promise<string | null> }
+  context.convexAuthToken ??= (async () => {
+    const settings = convexAuthSettings(event)
+    if (!settings || (!getCookie(event, AUTH_JWT_COOKIE) && !getCookie(event, AUTH_REFRESH_COOKIE)))
+      return null
+    const { url, options } = settings
+    const http = new ConvexHttpClient(url, { skipConvexDeploymentUrlCheck: true, logger: false })
+    const refreshSession = makeFunctionReference<'mutation', { refreshToken: string }, any>(`${options.module}:refreshSession`)
+    const session = new ServerAuthSession({
+      refreshSession: refreshToken => http.mutation(refreshSession, { refreshToken }),
+      cookies: cookiesOf(event),
+      cookieOptions: { secure: isSecure(event) },
+    })
+    try {
+      return await verifyConvexAuthToken(url, await session.getToken())
+    }
+    catch {
+      return null // the deployment could not be reached: signed out for this request
+    }
+  })()
+  return context.convexAuthToken
+}
