@@ -14,7 +14,7 @@ export default defineConfig({
   test: {
     root: r('..'),
     environment: 'happy-dom',
-    include: ['bench/run.bench.ts'],
+    include: ['bench/run.bench.ts', 'bench/dev-*.bench.ts'],
     // The collector works on the main thread only: its parallel helpers wait for a core, and on
     // a shared machine a neighbour holds one at random, adding milliseconds to whichever timed
     // run a collection falls in. All garbage collection is still paid for, by the run making it.

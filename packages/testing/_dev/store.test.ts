@@ -7,7 +7,7 @@ import type { Commit } from '../_internal/commits'
 import type { Store } from './store'
 import { Buffer } from 'node:buffer'
 import { spawn } from 'node:child_process'
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
@@ -48,6 +48,13 @@ function insert(body: string, component = ''): Commit {
 
 const bodies = (store: Store, component = '') => (store.data()?.components[component]?.documents ?? []).map((d: any) => d.body).sort()
 const logFiles = (dir: string) => readdirSync(dir).filter(name => name.endsWith('.wal')).sort()
+/** Where a log's records end: zeros follow (space written ahead). */
+function recordsEnd(file: string) {
+  const bytes = readFileSync(file)
+  let end = bytes.length
+  while (end > 0 && bytes[end - 1] === 0) end--
+  return end
+}
 
 describe('the local backend\'s store', () => {
   it('keeps every acknowledged commit across a restart, deletes and files included', async () => {
@@ -94,7 +101,7 @@ describe('the local backend\'s store', () => {
   it('a write costs the size of the change, not of the database', async () => {
     const dir = folder()
     const store = await start(dir, { compactAfterBytes: Number.POSITIVE_INFINITY })
-    const logSize = () => logFiles(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0)
+    const logSize = () => logFiles(dir).reduce((sum, name) => sum + recordsEnd(join(dir, name)), 0)
     const grows = async () => {
       const before = logSize()
       store.commit(insert('one more'))
@@ -133,22 +140,31 @@ describe('the local backend\'s store', () => {
     await stop(store)
     const log = join(dir, logFiles(dir).at(-1)!)
     // Half a record: a length and a checksum, then fewer bytes than the length says.
-    const torn = Buffer.alloc(20)
+    const torn = Buffer.alloc(20, 7)
     torn.writeUInt32LE(500, 0)
-    appendFileSync(log, torn)
+    const bytes = readFileSync(log)
+    torn.copy(bytes, recordsEnd(log))
+    writeFileSync(log, bytes)
     const again = await start(dir)
     expect(again.report.torn).toEqual({ file: log, bytes: 20 })
     expect(bodies(again)).toEqual(['kept'])
     await stop(again)
-    // Zeros where the file grew before its data reached the disk: a torn tail too.
+    // A whole record whose bytes did not all reach the disk: damaged, with only zeros after it.
     const third = await start(dir)
     expect(third.report.torn).toBeUndefined()
     third.commit(insert('more'))
     await third.durable()
+    third.commit(insert('cut short'))
+    await third.durable()
     await stop(third)
-    appendFileSync(join(dir, logFiles(dir).at(-1)!), Buffer.alloc(4096))
+    const last = join(dir, logFiles(dir).at(-1)!)
+    const written = readFileSync(last)
+    const end = recordsEnd(last)
+    written.fill(0, end - 10, end)
+    written[end - 11] ^= 0xFF
+    writeFileSync(last, written)
     const fourth = await start(dir)
-    expect(fourth.report.torn?.bytes).toBe(4096)
+    expect(fourth.report.torn?.file).toBe(last)
     expect(bodies(fourth)).toEqual(['kept', 'more'])
   })
 

@@ -8,7 +8,8 @@
 // In the data folder (default `.vueuse-convex/`):
 //   snapshot.jsonl   the data as of the start of log N (a header, one line per document or
 //                    file, a trailer with the count and a CRC-32 of what precedes it)
-//   log-N.wal        records of [u32 length][u32 CRC-32][JSON: the commits of one group]
+//   log-N.wal        records of [u32 length][u32 CRC-32][JSON: the commits of one group],
+//                    then zeros (space written ahead, so that an fsync need not grow the file)
 //   dev.lock         the pid of the process that has the folder open
 import type { JSONValue } from 'convex/values'
 import type { Commit } from '../_internal/commits'
@@ -31,6 +32,11 @@ const SNAPSHOT_FORMAT = 'vueuse-convex-snapshot/1'
 const LOG = /^log-(\d+)\.wal$/
 const logName = (n: number) => `log-${n}.wal`
 const HEADER_BYTES = 8
+/**
+ * A log file is filled with zeros ahead of its writes, this much at a time: an fsync of a write
+ * that does not grow the file has no file size to record, and costs about half.
+ */
+const PREALLOCATE_BYTES = 4 * 1024 * 1024
 /** The log is folded into the snapshot once it outgrows both this and the last snapshot. */
 const COMPACT_MIN_BYTES = 4 * 1024 * 1024
 
@@ -290,9 +296,12 @@ function readSnapshot(file: string): { state: State, generation: number, bytes: 
   return { state, generation: header.generation, bytes: bytes.length }
 }
 
+const isZero = (bytes: Buffer) => bytes.every(byte => byte === 0)
+
 /**
- * Replays one log file onto `state`. A damaged record at the very end (nothing readable after
- * it) is a torn write: its byte count is returned (`last` only); anywhere else it is an error.
+ * Replays one log file onto `state`, up to its records' end (zeros follow: space written ahead).
+ * A damaged record with only zeros after it is a torn write (`last` file only): the bytes it
+ * holds are returned; anywhere else it is an error.
  */
 function replayLog(file: string, state: State, last: boolean): { records: number, valid: number, torn: number } {
   const bytes = readFileSync(file)
@@ -304,10 +313,14 @@ function replayLog(file: string, state: State, last: boolean): { records: number
     const fits = length >= 0 && rest >= HEADER_BYTES + length
     const sound = fits && length > 0 && bytes.readUInt32LE(offset + 4) === crc32(bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length))
     if (!sound) {
-      // A torn write leaves an incomplete record, or the last record damaged, or zeros.
-      const tail = !fits || offset + HEADER_BYTES + length === bytes.length || bytes.subarray(offset).every(byte => byte === 0)
-      if (last && tail)
-        return { records, valid: offset, torn: rest }
+      if (isZero(bytes.subarray(offset)))
+        return { records, valid: offset, torn: 0 }
+      // A torn write leaves a record cut short, or damaged with nothing but zeros after it.
+      if (last && (!fits || isZero(bytes.subarray(offset + HEADER_BYTES + length)))) {
+        let end = bytes.length
+        while (bytes[end - 1] === 0) end--
+        return { records, valid: offset, torn: end - offset }
+      }
       throw new UnreadableDataError(file, `the record at byte ${offset} is damaged and more data follows it (not a write cut short by a crash)`)
     }
     const commits = JSON.parse(bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length).toString('utf8')) as LoggedCommit[]
@@ -412,14 +425,14 @@ function recover(dir: string, legacy: string) {
     migrated = legacy
   }
   let replayed = 0
-  let torn: StoreReport['torn']
+  let torn: (StoreReport['torn'] & { valid: number }) | undefined
   const live = logs.filter(n => n >= generation)
   for (const n of live) {
     const file = join(dir, logName(n))
     const result = replayLog(file, state, n === live.at(-1))
     replayed += result.records
     if (result.torn)
-      torn = { file, bytes: result.torn }
+      torn = { file, bytes: result.torn, valid: result.valid }
   }
   return { state, generation, snapshotBytes, migrated, replayed, torn, logs, live }
 }
@@ -516,15 +529,17 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   let { generation, snapshotBytes } = recovered
   // Only the torn bytes go: they belong to a write that was never acknowledged.
   if (torn)
-    truncateSync(torn.file, statSync(torn.file).size - torn.bytes)
+    truncateSync(torn.file, torn.valid)
   if (migrated) {
     snapshotBytes = await writeSnapshot(dir, state, generation = (logs.at(-1) ?? 0) + 1)
     renameSync(migrated, `${migrated}.migrated`)
   }
   let segment = Math.max(generation, (logs.at(-1) ?? 0) + (live.length ? 1 : 0), 1)
-  let handle = await open(join(dir, logName(segment)), 'a')
+  // A new file each time (`wx`: never one that holds records).
+  let handle = await open(join(dir, logName(segment)), 'wx')
   fsyncDir(dir)
   let segmentBytes = 0
+  let allocated = 0
   let documents = 0
   for (const c of state.values()) documents += c.documents.size
 
@@ -539,11 +554,13 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   /** Starts a new log and writes the state as of its start as the snapshot, in the background. */
   async function rotate() {
     const next = segment + 1
-    const nextHandle = await open(join(dir, logName(next)), 'a')
+    const nextHandle = await open(join(dir, logName(next)), 'wx')
+    fsyncDir(dir)
     await handle.close()
     handle = nextHandle
     segment = next
     segmentBytes = 0
+    allocated = 0
     const copy = copyState(state)
     compaction = (async () => {
       snapshotBytes = await writeSnapshot(dir, copy, next)
@@ -573,7 +590,12 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
           logged.push({ c: commit.component, d: commit.documents, f: files, n: commit.nextDocId, t: commit.lastCreationTime })
         }
         const record = frame(logged)
-        await handle.write(record)
+        if (segmentBytes + record.length > allocated) {
+          const grow = Math.max(PREALLOCATE_BYTES, record.length)
+          await handle.write(Buffer.alloc(grow), 0, grow, allocated)
+          allocated += grow
+        }
+        await handle.write(record, 0, record.length, segmentBytes)
         await handle.datasync()
         for (const commit of logged) apply(state, commit)
         segmentBytes += record.length
@@ -600,7 +622,7 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
 
   const store: Store = {
     dir,
-    report: { dir, documents, replayed, torn, migrated, staleLock },
+    report: { dir, documents, replayed, torn: torn && { file: torn.file, bytes: torn.bytes }, migrated, staleLock },
     data: () => (state.size ? toBackendData(state) : undefined),
     commit(commit) {
       if (closed)
