@@ -3,11 +3,15 @@
 import type { Value } from 'convex/values'
 import type { Clock, ClockTimer } from './clock'
 import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
-import type { DeploymentError, FunctionKind } from './functions'
+import type { AuthenticateMessage, ClientMessage, ModifyQuerySetMessage, RequestMessage } from './frames'
+import type { FunctionKind } from './functions'
 import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { AuthFailure } from './auth'
 import { normalizeUdfPath, oversized } from './executor'
+import { InvalidFrame, parseClientMessage } from './frames'
+import { DeploymentError } from './functions'
+import { MutationLog } from './mutationLog'
 import { nextTask } from './socket'
 import { decodeJwt, encodeTs } from './wire'
 
@@ -17,6 +21,8 @@ import { decodeJwt, encodeTs } from './wire'
  * clock jumps, it pings on the way, and the client never mistakes the jump for server silence.
  */
 const PING_MS = 30_000
+/** How many refusal reasons `authErrors` keeps (the latest). */
+const MAX_AUTH_ERRORS = 1000
 
 interface Query {
   udfPath: string
@@ -125,8 +131,39 @@ export class Connection implements ServerConnection {
     return this.tokenIdentity ?? this.sessions.host.executor.identity
   }
 
-  receive(data: string) {
-    this.sessions.handle(this, JSON.parse(data))
+  /** The connection has sent a mutation (its first one tells which responses its client still needs). */
+  sentMutation = false
+
+  /**
+   * A frame from the client. One that is not a message of the protocol (not JSON, a field
+   * missing or of the wrong type, too large) ends this connection alone, with the reason.
+   */
+  receive(data: unknown) {
+    let message: ClientMessage
+    try {
+      message = parseClientMessage(data)
+      if (!this.sessionId && message.type !== 'Connect')
+        throw new InvalidFrame(`The first message must be Connect, not ${message.type}.`)
+    }
+    catch (e) {
+      this.refuse((e as Error).message)
+      return
+    }
+    try {
+      this.sessions.handle(this, message)
+    }
+    catch (e) {
+      if (e instanceof InvalidFrame)
+        return this.refuse(e.message)
+      this.sessions.host.internalError(e)
+      this.refuse(`InternalServerError: ${(e as Error)?.message ?? String(e)}`)
+    }
+  }
+
+  /** Ends this connection, telling the client why (a FatalError, then the socket closes with the reason). */
+  refuse(reason: string) {
+    this.send({ type: 'FatalError', error: reason })
+    this.socket.drop(reason)
   }
 
   /**
@@ -149,7 +186,11 @@ export class Connection implements ServerConnection {
   }
 
   closed() {
+    if (this.isClosed)
+      return
     this.isClosed = true
+    if (this.sessionId)
+      this.sessions.log.disconnected(this.sessionId)
     this.sessions.host.clock.clearTimeout(this.ping)
     this.sessions.host.clock.clearTimeout(this.expiry)
     this.sessions.connections.delete(this)
@@ -204,8 +245,7 @@ export class Sessions {
   /** Why each refused token was refused, in order (never the token). */
   readonly authErrors: string[] = []
   /** Mutation responses by session and request id: a replayed mutation runs once. */
-  private readonly mutations = new Map<string, Map<number, Promise<object>>>()
-  private readonly sessionQueues = new Map<string, Promise<unknown>>()
+  readonly log = new MutationLog()
 
   constructor(readonly host: SessionHost) {}
 
@@ -226,11 +266,14 @@ export class Sessions {
   }
 
   /** One client message. */
-  handle(c: Connection, message: any) {
+  handle(c: Connection, message: ClientMessage) {
     this.stats.messagesIn++
     switch (message.type) {
       case 'Connect':
+        if (c.sessionId)
+          throw new InvalidFrame('Connect was sent twice on one connection.')
         c.sessionId = message.sessionId
+        this.log.connected(c.sessionId)
         break
       case 'ModifyQuerySet':
         this.modifyQuerySet(c, message)
@@ -246,8 +289,6 @@ export class Sessions {
         break
       case 'Event':
         break
-      default:
-        c.send({ type: 'FatalError', error: `Unknown message type ${JSON.stringify(message.type)}` })
     }
   }
 
@@ -256,7 +297,7 @@ export class Sessions {
    * together by the next Transition (as a deployment batches them): subscribing N queries one
    * by one costs N runs, not N Transitions of every result.
    */
-  private modifyQuerySet(c: Connection, message: any) {
+  private modifyQuerySet(c: Connection, message: ModifyQuerySetMessage) {
     if (message.baseVersion !== c.querySetReceived) {
       c.send({ type: 'FatalError', error: `ModifyQuerySet baseVersion ${message.baseVersion} != ${c.querySetReceived}` })
       return
@@ -271,8 +312,16 @@ export class Sessions {
       for (const m of message.modifications) {
         if (m.type === 'Add') {
           const udfPath = normalizeUdfPath(m.udfPath)
-          const refused = oversized(udfPath, m.args?.[0])
-          c.queries.set(m.queryId, { udfPath, args: refused ? {} : jsonToConvex(m.args?.[0] ?? {}), journal: m.journal ?? null, refused })
+          let refused = oversized(udfPath, m.args?.[0])
+          let args: Value = {}
+          try {
+            if (!refused)
+              args = jsonToConvex(m.args?.[0] ?? {})
+          }
+          catch (e) {
+            refused = new DeploymentError(`Invalid arguments for ${udfPath}: ${(e as Error).message}`)
+          }
+          c.queries.set(m.queryId, { udfPath, args, journal: m.journal ?? null, refused })
           c.dirty.add(m.queryId)
         }
         else if (m.type === 'Remove') {
@@ -300,7 +349,7 @@ export class Sessions {
     }
   }
 
-  private async authenticate(c: Connection, message: any) {
+  private async authenticate(c: Connection, message: AuthenticateMessage) {
     if (message.baseVersion !== c.version.identity) {
       c.send({ type: 'FatalError', error: `Authenticate baseVersion ${message.baseVersion} != ${c.version.identity}` })
       return
@@ -314,13 +363,15 @@ export class Sessions {
         if (message.tokenType !== 'User')
           throw new AuthFailure(`Token type ${JSON.stringify(message.tokenType)} is not supported by the in-memory backend: use a user token (client.setAuth).`)
         c.tokenIdentity = await this.host.verifyToken(message.value)
-        c.expireAt(decodeJwt(message.value)?.exp)
+        c.expireAt(decodeJwt(message.value!)?.exp)
       }
       catch (e) {
         if (!(e instanceof AuthFailure))
           throw e
         // Never echo the token itself.
         this.authErrors.push(e.message)
+        if (this.authErrors.length > MAX_AUTH_ERRORS)
+          this.authErrors.splice(0, this.authErrors.length - MAX_AUTH_ERRORS)
         c.send({ type: 'AuthError', error: e.message, baseVersion: message.baseVersion, authUpdateAttempted: true })
         return
       }
@@ -329,23 +380,14 @@ export class Sessions {
     await this.sync(c, { identity: message.baseVersion + 1, force: true })
   }
 
-  private mutation(c: Connection, message: any) {
-    const session = c.sessionId
-    let bySession = this.mutations.get(session)
-    if (!bySession) {
-      bySession = new Map()
-      this.mutations.set(session, bySession)
+  private mutation(c: Connection, message: RequestMessage) {
+    // A new connection replays from the oldest mutation its client has not seen complete.
+    if (!c.sentMutation) {
+      c.sentMutation = true
+      this.log.replayFrom(c.sessionId, message.requestId)
     }
-    let response = bySession.get(message.requestId)
-    if (!response) {
-      // Mutations of one client run in the order it sent them, as on Convex.
-      const previous = this.sessionQueues.get(session) ?? Promise.resolve()
-      response = previous.then(() => this.respond(c, 'MutationResponse', message))
-      this.sessionQueues.set(session, response.catch(() => {}))
-      // Kept for the session's lifetime: a client may replay any mutation it has not seen
-      // complete, however many were in flight, and each must run exactly once.
-      bySession.set(message.requestId, response)
-    }
+    // Mutations of one client run once each, in the order it sent them, as on Convex.
+    const response = this.log.respond(c.sessionId, message.requestId, () => this.respond(c, 'MutationResponse', message))
     void this.host.track(response.then(r => c.task(async () => {
       c.send(r)
       // A successful mutation resolves on the client once a Transition reaches its ts.
@@ -354,7 +396,7 @@ export class Sessions {
     }))).catch(e => this.host.internalError(e))
   }
 
-  private async action(c: Connection, message: any) {
+  private async action(c: Connection, message: RequestMessage) {
     const response = await this.respond(c, 'ActionResponse', message)
     // A connection that dropped meanwhile is gone: the client already failed the action.
     await c.task(() => c.send(response))
@@ -365,7 +407,7 @@ export class Sessions {
    * client expects: the result (with a mutation's commit timestamp), or the failure with its
    * `errorData`.
    */
-  private async respond(c: Connection, type: 'MutationResponse' | 'ActionResponse', message: any): Promise<object> {
+  private async respond(c: Connection, type: 'MutationResponse' | 'ActionResponse', message: RequestMessage): Promise<object> {
     const udfPath = normalizeUdfPath(message.udfPath)
     const latency = this.executor.delay(udfPath)
     if (latency) // no await when there is none to wait: each is a turn of the microtask queue

@@ -40,8 +40,8 @@ function reportUncaught(error: unknown): void {
 
 /** The server end of one connection, implemented by the backend. */
 export interface ServerConnection {
-  /** A text frame from the client. */
-  receive: (data: string) => void
+  /** A frame from the client (text; anything else is refused). */
+  receive: (data: unknown) => void
   /** The client closed the socket (or the backend dropped it). */
   closed: () => void
 }
