@@ -207,6 +207,23 @@ describe('prefetchConvexQuery demo', () => {
   })
 })
 
+describe('defineConvexLoader demo', () => {
+  const count = () => page.getByTestId('count').textContent()
+
+  it('each page of the demo\'s router renders with its data, loaded before the navigation, and stays live', async () => {
+    await open('/core/defineConvexLoader')
+    await expect.poll(count, { timeout: 10_000 }).toMatch(/^\d+$/)
+    expect(await page.getByTestId('first-render').textContent()).toBe('with data')
+    const before = Number(await count())
+    await page.getByTestId('increment').click()
+    await expect.poll(count, { timeout: 10_000 }).toBe(String(before + 1))
+    await page.getByTestId('tab-plums').click()
+    await expect.poll(() => page.getByTestId('route').textContent(), { timeout: 10_000 }).toBe('/fruit/plums')
+    expect(await page.getByTestId('first-render').textContent()).toBe('with data')
+    expect(await count()).toMatch(/^\d+$/)
+  })
+})
+
 describe('useConvexUpload demo', () => {
   // A 1×1 PNG, repeated past its end so the upload takes several progress steps.
   const png = Buffer.concat([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'), Buffer.alloc(400_000)])
