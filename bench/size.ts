@@ -10,17 +10,21 @@ import { transform } from 'esbuild'
 import { rollup } from 'rollup'
 import budgets from './budgets.json'
 
-const EXTERNAL = /^(?:vue|convex|@vueuse\/core|@vueuse\/shared)(?:\/|$)/
+// @convex-dev/auth: an app that signs in with Convex Auth has it as its own dependency.
+const EXTERNAL = /^(?:vue|convex|@vueuse\/core|@vueuse\/shared|@convex-dev\/auth)(?:\/|$)/
 
-/** The ESM entry a bundler picks for `specifier`, resolved from `fromDir`. */
+/** The ESM entry a bundler picks for `specifier` (a package, or a subpath of one), resolved from `fromDir`. */
 function entryOf(specifier: string, fromDir: string): string {
   const require = createRequire(join(fromDir, 'noop.js'))
+  const parts = specifier.split('/')
+  const name = parts.slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+  const subpath = ['.', ...parts.slice(specifier.startsWith('@') ? 2 : 1)].join('/')
   // Not require.resolve(`${specifier}/package.json`): packages whose exports omit it would throw.
-  const manifestPath = require.resolve.paths(specifier)!.map(dir => join(dir, specifier, 'package.json')).find(path => existsSync(path))
+  const manifestPath = require.resolve.paths(name)!.map(dir => join(dir, name, 'package.json')).find(path => existsSync(path))
   if (!manifestPath)
-    throw new Error(`${specifier} is not installed (looked from ${fromDir})`)
+    throw new Error(`${name} is not installed (looked from ${fromDir})`)
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'))
-  const dot = manifest.exports?.['.']
+  const dot = manifest.exports?.[subpath]
   const pick = (target: any): string | undefined => typeof target === 'string'
     ? target
     : target && (pick(target.import) ?? pick(target.module) ?? pick(target.default))
@@ -87,12 +91,15 @@ export const SIZE_BUDGETS: Record<string, number> = budgets
  * (`core`: `export *`). Needs `npm run build` first.
  */
 export async function coreSizes(root: string): Promise<Record<string, number>> {
-  const entry = entryOf('@vueuse-convex/core', root)
-  const built = await import(entry) as Record<string, unknown>
-  const names = Object.keys(built).filter(k => typeof built[k] === 'function').sort()
   const sizes: Record<string, number> = {}
-  for (const name of names)
-    sizes[name] = await gzipBytes('@vueuse-convex/core', [name], root)
+  // The package and its subpath entries (`@vueuse-convex/core/convex-auth`, say): each export on its own.
+  const manifest = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8')) as { exports: Record<string, unknown> }
+  const specifiers = Object.entries(manifest.exports).filter(([, target]) => typeof target === 'object').map(([subpath]) => `@vueuse-convex/core${subpath.slice(1)}`)
+  for (const specifier of specifiers) {
+    const built = await import(entryOf(specifier, root)) as Record<string, unknown>
+    for (const name of Object.keys(built).filter(k => typeof built[k] === 'function').sort())
+      sizes[name] = await gzipBytes(specifier, [name], root)
+  }
   sizes.core = await gzipBytes('@vueuse-convex/core', '*', root)
   return sizes
 }
