@@ -4,6 +4,7 @@ import type { RouteRecordRaw } from 'vue-router'
 import type { UseDataLoader } from 'vue-router/experimental'
 import type { ConvexSsrState } from '../useConvexClient'
 import { ConvexHttpClient } from 'convex/browser'
+import { ConvexError } from 'convex/values'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp, createSSRApp, defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
@@ -201,6 +202,34 @@ describe('defineConvexLoader', () => {
     // One subscription, to keep the page live; no HTTP query.
     expect(log()).toEqual(['+counter:get {"name":"a"}'])
     expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('an error of the first result aborts the navigation and ends its subscription; accepted by `errors`, the page shows it and recovers live', async () => {
+    const args = (route: { params: Record<string, unknown> }) => ({ name: String(route.params.name) })
+    const useFlaky = defineConvexLoader(api.reliability.failWhile, args)
+    const useTolerant = defineConvexLoader(api.reliability.failWhile, args, { errors: [ConvexError] })
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/', component: Home },
+      { path: '/flaky/:name', component: page(useFlaky), meta: { loaders: [useFlaky] } },
+      { path: '/tolerant/:name', component: page(useTolerant), meta: { loaders: [useTolerant] } },
+    ] })
+    const app = createApp(defineComponent(() => () => h(RouterView)))
+    app.use(createConvexVue({ client: convex.client })).use(DataLoaderPlugin, { router }).use(router)
+    const root = document.createElement('div')
+    app.mount(root)
+    await router.isReady()
+    await convex.client.mutation(api.counter.increment, { name: 'x' }) // failWhile fails while the counter is above 0
+    const log = querySetLog()
+    const onError = vi.fn()
+    router.onError(onError)
+    await expect(router.push('/flaky/x')).rejects.toBeInstanceOf(ConvexError)
+    expect(onError).toHaveBeenCalledTimes(1)
+    expect(router.currentRoute.value.path).toBe('/')
+    expect(log()).toEqual(['+reliability:failWhile {"name":"x"}', '-reliability:failWhile {"name":"x"}'])
+    await router.push('/tolerant/x')
+    expect(root.textContent).toMatch(/^error: [\s\S]*"code":"unavailable"/)
+    await convex.client.mutation(api.counter.increment, { name: 'x', by: -1 })
+    await vi.waitFor(() => expect(root.textContent).toBe('0'))
   })
 
   it('\'skip\' loads nothing: data is undefined and no query is subscribed', async () => {
