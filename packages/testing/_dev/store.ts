@@ -36,7 +36,7 @@ const HEADER_BYTES = 8
  * A log file is filled with zeros ahead of its writes, this much at a time: an fsync of a write
  * that does not grow the file has no file size to record, and costs about half.
  */
-const PREALLOCATE_BYTES = 4 * 1024 * 1024
+const PREALLOCATE_BYTES = 1024 * 1024
 /** The log is folded into the snapshot once it outgrows both this and the last snapshot. */
 const COMPACT_MIN_BYTES = 4 * 1024 * 1024
 
@@ -425,16 +425,18 @@ function recover(dir: string, legacy: string) {
     migrated = legacy
   }
   let replayed = 0
+  let logBytes = 0
   let torn: (StoreReport['torn'] & { valid: number }) | undefined
   const live = logs.filter(n => n >= generation)
   for (const n of live) {
     const file = join(dir, logName(n))
     const result = replayLog(file, state, n === live.at(-1))
     replayed += result.records
+    logBytes += result.valid
     if (result.torn)
       torn = { file, bytes: result.torn, valid: result.valid }
   }
-  return { state, generation, snapshotBytes, migrated, replayed, torn, logs, live }
+  return { state, generation, snapshotBytes, migrated, replayed, torn, logs, live, logBytes }
 }
 
 /**
@@ -540,6 +542,8 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   fsyncDir(dir)
   let segmentBytes = 0
   let allocated = 0
+  /** Bytes of log since the snapshot, the replayed ones included: past a threshold, folded into a new snapshot. */
+  let logBytes = recovered.logBytes
   let documents = 0
   for (const c of state.values()) documents += c.documents.size
 
@@ -561,6 +565,7 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     segment = next
     segmentBytes = 0
     allocated = 0
+    logBytes = 0
     const copy = copyState(state)
     compaction = (async () => {
       snapshotBytes = await writeSnapshot(dir, copy, next)
@@ -599,8 +604,9 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
         await handle.datasync()
         for (const commit of logged) apply(state, commit)
         segmentBytes += record.length
+        logBytes += record.length
         acknowledged.forEach(waiter => waiter.resolve())
-        if (!compaction && !closed && segmentBytes > compactAfter())
+        if (!compaction && !closed && logBytes > compactAfter())
           await rotate()
       }
       catch (e) {
@@ -652,12 +658,11 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
       await store.durable().catch(() => {})
       closed = true
       await compaction
+      // The space written ahead is not needed any more.
+      await handle.truncate(segmentBytes).catch(() => {})
       await handle.close()
       unlockDataDir(dir)
     },
   }
-  // A replayed log (or a repaired tail) is folded into a new snapshot in the background.
-  if (replayed || torn)
-    await rotate()
   return store
 }
