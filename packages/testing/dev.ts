@@ -14,7 +14,7 @@ import { dataLines, openData } from './_dev/data'
 import { loadSigningKey } from './_dev/signingKey'
 import { describeChanges, watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
-import { serveTestConvex } from './node'
+import { serveTestConvex, ServeError } from './node'
 
 /** Options of {@link startDevBackend}. */
 export interface DevBackendOptions {
@@ -111,7 +111,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         // The deployment's signing key is kept with the data (`--no-data`: a new one per run).
         const signingKey = await loadSigningKey(store?.dir)
         // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
-        const created = new TestBackend({ ...functions, components: await loadComponents(dir), signingKey, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const created = new TestBackend({ ...functions, components: await loadComponents(dir), signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,
@@ -124,7 +124,15 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
           throw e
         }
         backend = created
-        server = await serveTestConvex(backend, { port, sitePort, host })
+        try {
+          server = await serveTestConvex(backend, { port, sitePort, host })
+        }
+        catch (e) {
+          // A port in use: nothing is served (ServeError: the command stops with the reason).
+          backend.close()
+          backend = undefined
+          throw e
+        }
         const env = `VITE_CONVEX_URL=${server.url}`
         log([
           `vueuse-convex dev: your ${relative(cwd, dir) || '.'}/ functions, in memory, for development only (no account, no network, no authentication).`,
@@ -143,13 +151,22 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
       return 'deployed'
     }
     catch (e) {
+      if (e instanceof ServeError)
+        throw e
       log(`${(e as Error).message}\n${backend ? 'The previous functions keep serving. ' : ''}Fix it and save: it deploys again.`, 'error')
       return 'failed'
     }
   }
 
   let deploying: Promise<unknown> = deploy()
-  await deploying
+  try {
+    await deploying
+  }
+  catch (e) {
+    // Could not serve (a port in use): the data is given back, and the reason is one line.
+    await store?.close()
+    throw e
+  }
   const watcher = watching
     ? watchFunctions({
         dir,
