@@ -10,8 +10,9 @@ import { transform } from 'esbuild'
 import { rollup } from 'rollup'
 import budgets from './budgets.json'
 
-// @convex-dev/auth: an app that signs in with Convex Auth has it as its own dependency.
-const EXTERNAL = /^(?:vue|convex|@vueuse\/core|@vueuse\/shared|@convex-dev\/auth)(?:\/|$)/
+// @convex-dev/auth: an app that signs in with Convex Auth has it as its own dependency, as an
+// app with data loaders has vue-router.
+const EXTERNAL = /^(?:vue|vue-router|convex|@vueuse\/core|@vueuse\/shared|@convex-dev\/auth)(?:\/|$)/
 
 /** The ESM entry a bundler picks for `specifier` (a package, or a subpath of one), resolved from `fromDir`. */
 function entryOf(specifier: string, fromDir: string): string {
