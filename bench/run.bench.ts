@@ -376,6 +376,51 @@ async function liveQueries() {
 }
 
 /**
+ * The unsubscribe path alone: 10,000 distinct live queries that all have a value are unmounted
+ * (their scope stopped), timed until the server holds none — through useConvexQuery (with the
+ * plugin's lifetimes at 0, the default) and by hand (client.onUpdate into a shallowRef).
+ */
+async function unsubscribe() {
+  const Q = 10_000
+  const ROUNDS = 5
+  const run = (variant: 'ours' | 'raw') => async () => {
+    const convex = createTestConvex({ schema, modules, crons: false })
+    const { client } = convex
+    await client.mutation(api.messages.send, { author: 'bench', body: 'seed' })
+    await convex.flush()
+    const values: Array<{ value: unknown }> = []
+    const scope = effectScope()
+    scope.run(() => {
+      for (let i = 0; i < Q; i++) {
+        if (variant === 'ours') {
+          values.push(core.useConvexQuery(api.messages.list, { limit: i + 1 }, { client }).data)
+        }
+        else {
+          const value = shallowRef<unknown>()
+          onScopeDispose(client.onUpdate(api.messages.list, { limit: i + 1 }, (v) => {
+            value.value = v
+          }))
+          values.push(value)
+        }
+      }
+    })
+    // flush() gives up after 4 s of a busy backend: on a loaded machine 10,000 first results take longer.
+    const settle = () => convex.flush().catch(() => {})
+    while (!values.every(v => v.value !== undefined)) await settle()
+    gc()
+    const t0 = now()
+    scope.stop()
+    while (convex.backend.subscriptionCount !== 0) await settle()
+    const elapsed = now() - t0
+    await convex.close()
+    return elapsed
+  }
+  const ratio = await abRatio(ROUNDS, run('raw'), run('ours'))
+  set('live.unsubscribeRatio', ratio)
+  table.push({ figure: `live: ${Q.toLocaleString('en')} live queries unmounted → server holds none`, value: ratio.toFixed(3), unit: 'ratio of medians (ours / raw client)', goal: '≤ 1.15', runs: `${ROUNDS} rounds` })
+}
+
+/**
  * Renders per server update: 20 mounted components, 10 reading a query and 10 reading another
  * one on the same connection (and calling a mutation composable); one server write changes the
  * first query. Each reader renders once, the others not at all.
@@ -712,7 +757,7 @@ it('benchmarks', async () => {
   const started = now()
   // BENCH_ONLY=paginated,large runs some parts and prints them, without writing results.json.
   const only = process.env.BENCH_ONLY?.split(',')
-  const parts = { sizes, backendSpeed, overhead, composableCost, liveQueries, rendersPerUpdate, fanoutAndLeaks, largeResults, paginated, cache }
+  const parts = { sizes, backendSpeed, overhead, composableCost, liveQueries, unsubscribe, rendersPerUpdate, fanoutAndLeaks, largeResults, paginated, cache }
   for (const [name, part] of Object.entries(parts)) {
     if (!only || only.includes(name))
       await part()
@@ -743,6 +788,7 @@ it('benchmarks', async () => {
     'leak.heapBytesOverRaw': 'leak.heapBytes minus leak.heapBytesRawClient',
     'size.devtools.gzip': 'gzipped bytes of the production chunks of all of core that hold Vue Devtools code (goal 0: development only)',
     'live.ratio': 'median over interleaved rounds of (useConvexQuery / client.onUpdate + shallowRef by hand) for 10,000 distinct live queries on the real ConvexClient and the in-memory backend: subscribe until all have a value, one write that changes every result until all hold it, unsubscribe until the server has none',
+    'live.unsubscribeRatio': 'median over interleaved rounds of (useConvexQuery / client.onUpdate + shallowRef by hand) for 10,000 distinct live queries that all have a value: their scope stopped until the server holds none (the unsubscribe path alone; setup untimed)',
     'renders.*': 'renders of each of 10 mounted components reading the query a server write changed (reader), and of all 10 reading another query (other), for that one write',
     'cache.returnRoundTrips': 'messages the client sends to the server when a page with a query and a paginated list mounts again after unmounting, with gcTime 60 s (returnRoundTripsWithout: gcTime 0, as convex/react)',
   }
