@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // Better Auth as its own guide sets it up (@convex-dev/better-auth's component, its Convex
 // plugin, email and password) on the in-memory backend (tests/backend.ts): Better Auth's Vue
-// client signs up, signs in and out against the component's routes, and convexBetterAuth hands
+// client signs up, signs in and out against the component's routes (through the Nuxt app), and convexBetterAuth hands
 // the Convex JWT of its Convex plugin to vueuse-convex's client, whose backend checks it
 // against the JWKS the component publishes.
 import { convexClient } from '@convex-dev/better-auth/client/plugins'
@@ -14,13 +14,12 @@ import WebSocket from 'ws'
 import { api } from '../convex/_generated/api'
 
 const convexUrl = inject('convexUrl')
-const siteUrl = inject('siteUrl')
+const appUrl = inject('appUrl')
 const cleanups: Array<() => unknown> = []
 
 beforeAll(() => {
-  // The page is on the site URL, where Better Auth's routes are (as when an app serves them
-  // from its own origin), so its cookies are first-party.
-  ;(window as unknown as { happyDOM: { setURL: (url: string) => void } }).happyDOM.setURL(siteUrl)
+  // The page is the Nuxt app's, which serves Better Auth's routes: its cookies are first-party.
+  ;(window as unknown as { happyDOM: { setURL: (url: string) => void } }).happyDOM.setURL(appUrl)
 })
 
 afterEach(async () => {
@@ -30,7 +29,7 @@ afterEach(async () => {
 
 /** Better Auth's Vue client with the Convex plugin (its cookies kept by the page, as in a browser). */
 function authClient() {
-  return createAuthClient({ baseURL: siteUrl, plugins: [convexClient()] })
+  return createAuthClient({ baseURL: appUrl, plugins: [convexClient()] })
 }
 
 /** A Vue app on the backend, signed in with Better Auth: its auth state and `auth.viewer`. */
