@@ -56,6 +56,8 @@ export default defineConfig({
           { text: 'Sign-in: Clerk', link: '/guide/sign-in/clerk' },
           { text: 'Sign-in: Auth0', link: '/guide/sign-in/auth0' },
           { text: 'Server-side rendering', link: '/guide/ssr' },
+          { text: 'Query lifetimes', link: '/guide/lifetimes' },
+          { text: 'Persisted cache', link: '/guide/persisted-cache' },
           { text: 'Testing', link: '/guide/testing' },
           { text: 'Vue Devtools', link: '/guide/devtools' },
           { text: 'Reliability', link: '/guide/reliability' },
