@@ -8,7 +8,7 @@ import { ConvexError } from 'convex/values'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp, createSSRApp, defineComponent, h } from 'vue'
 import { createMemoryHistory, createRouter, RouterView } from 'vue-router'
-import { DataLoaderPlugin } from 'vue-router/experimental'
+import { DataLoaderPlugin, defineBasicLoader } from 'vue-router/experimental'
 import { renderToString } from 'vue/server-renderer'
 import { defineConvexLoader } from '.'
 import { api } from '../../../docs/backend'
@@ -230,6 +230,23 @@ describe('defineConvexLoader', () => {
     expect(root.textContent).toMatch(/^error: [\s\S]*"code":"unavailable"/)
     await convex.client.mutation(api.counter.increment, { name: 'x', by: -1 })
     await vi.waitFor(() => expect(root.textContent).toBe('0'))
+  })
+
+  it('another loader can await it: both load before the page shows, and its data stays live', async () => {
+    const useDouble = defineBasicLoader(async () => 2 * await useCounter())
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/', component: Home },
+      { path: '/double/:name', component: page(useDouble, useCounter), meta: { loaders: [useDouble] } },
+    ] })
+    const app = createApp(defineComponent(() => () => h(RouterView)))
+    app.use(createConvexVue({ client: convex.client })).use(DataLoaderPlugin, { router }).use(router)
+    const root = document.createElement('div')
+    app.mount(root)
+    await convex.client.mutation(api.counter.increment, { name: 'a', by: 3 })
+    await router.push('/double/a')
+    expect(root.textContent).toBe('6 | 3')
+    await convex.client.mutation(api.counter.increment, { name: 'a' })
+    await vi.waitFor(() => expect(root.textContent).toBe('6 | 4'))
   })
 
   it('\'skip\' loads nothing: data is undefined and no query is subscribed', async () => {
