@@ -421,6 +421,67 @@ async function unsubscribe() {
 }
 
 /**
+ * The first frame after a reload: a page reading one query, loaded again (a new client, the
+ * plugin, mounted after `await plugin.ready`) with a persisted value (createConvexPersister on
+ * fake-indexeddb) and without. Time until the page shows data, and the frame it shows it in.
+ */
+async function persistReload() {
+  await import('fake-indexeddb/auto')
+  const ROUNDS = 7
+  const convex = createTestConvex({ schema, modules, crons: false })
+  for (let i = 0; i < 20; i++) await convex.client.mutation(api.messages.send, { author: 'bench', body: `m${i}` })
+  const storage = core.indexedDbStorage('bench-persist')
+  const load = async (persist: boolean) => {
+    const client = convex.createClient()
+    const t0 = now()
+    let frames = 0
+    let shownAt = 0
+    let shownIn = 0
+    const plugin = core.createConvexVue({ client, persist: persist ? core.createConvexPersister({ storage, throttleMs: 0 }) : undefined })
+    const app = createApp(defineComponent({
+      setup() {
+        const { data } = core.useConvexQuery(api.messages.list, {})
+        return () => {
+          frames++
+          if (data.value && !shownIn) {
+            shownIn = frames
+            shownAt = now()
+          }
+          return h('i', data.value?.length)
+        }
+      },
+    })).use(plugin)
+    await plugin.ready
+    app.mount(document.createElement('div'))
+    // eslint-disable-next-line no-unmodified-loop-condition -- set by the render function
+    while (!shownIn) {
+      await convex.flush()
+      await nextTick()
+    }
+    const ms = shownAt - t0
+    // Leave time for the live value to be written for the next load.
+    await new Promise(resolve => setTimeout(resolve, 20))
+    app.unmount()
+    await client.close()
+    return { ms, frame: shownIn }
+  }
+  await load(true) // writes the value the next loads restore
+  const withPersist: Array<{ ms: number, frame: number }> = []
+  const without: Array<{ ms: number, frame: number }> = []
+  for (let i = 0; i < ROUNDS; i++) {
+    withPersist.push(await load(true))
+    without.push(await load(false))
+  }
+  const ms = (xs: Array<{ ms: number }>) => median(xs.map(x => x.ms))
+  const frame = (xs: Array<{ frame: number }>) => median(xs.map(x => x.frame))
+  set('persist.firstFrame', { ms: ms(withPersist), frame: frame(withPersist), msWithout: ms(without), frameWithout: frame(without) })
+  table.push({ figure: 'persist: reload → data shown, with a persisted value', value: `${ms(withPersist).toFixed(1)} ms`, unit: `frame ${frame(withPersist)} (ms from load to the frame with data)`, goal: 'frame 1', runs: `${ROUNDS}, median` })
+  table.push({ figure: 'persist: the same without persist', value: `${ms(without).toFixed(1)} ms`, unit: `frame ${frame(without)}`, goal: 'baseline', runs: `${ROUNDS}, median` })
+  expect(frame(withPersist)).toBe(1)
+  await convex.close()
+}
+
+/**
  * Renders per server update: 20 mounted components, 10 reading a query and 10 reading another
  * one on the same connection (and calling a mutation composable); one server write changes the
  * first query. Each reader renders once, the others not at all.
@@ -757,7 +818,7 @@ it('benchmarks', async () => {
   const started = now()
   // BENCH_ONLY=paginated,large runs some parts and prints them, without writing results.json.
   const only = process.env.BENCH_ONLY?.split(',')
-  const parts = { sizes, backendSpeed, overhead, composableCost, liveQueries, unsubscribe, rendersPerUpdate, fanoutAndLeaks, largeResults, paginated, cache }
+  const parts = { sizes, backendSpeed, overhead, composableCost, liveQueries, unsubscribe, persistReload, rendersPerUpdate, fanoutAndLeaks, largeResults, paginated, cache }
   for (const [name, part] of Object.entries(parts)) {
     if (!only || only.includes(name))
       await part()
@@ -789,6 +850,7 @@ it('benchmarks', async () => {
     'size.devtools.gzip': 'gzipped bytes of the production chunks of all of core that hold Vue Devtools code (goal 0: development only)',
     'live.ratio': 'median over interleaved rounds of (useConvexQuery / client.onUpdate + shallowRef by hand) for 10,000 distinct live queries on the real ConvexClient and the in-memory backend: subscribe until all have a value, one write that changes every result until all hold it, unsubscribe until the server has none',
     'live.unsubscribeRatio': 'median over interleaved rounds of (useConvexQuery / client.onUpdate + shallowRef by hand) for 10,000 distinct live queries that all have a value: their scope stopped until the server holds none (the unsubscribe path alone; setup untimed)',
+    'persist.firstFrame': 'a page reading one query loaded again on a new client (plugin installed, mounted after await plugin.ready): ms from the start of the load to the frame that shows data, and which frame it is (1: the first), with a persisted value (createConvexPersister on fake-indexeddb) and without; median of 7',
     'renders.*': 'renders of each of 10 mounted components reading the query a server write changed (reader), and of all 10 reading another query (other), for that one write',
     'cache.returnRoundTrips': 'messages the client sends to the server when a page with a query and a paginated list mounts again after unmounting, with gcTime 60 s (returnRoundTripsWithout: gcTime 0, as convex/react)',
   }

@@ -121,7 +121,8 @@ describe('createConvexPersister', () => {
     await convex.flush()
     // Signed in as B, neither tab rendered A's data.
     for (const tab of [tab1, tab2]) {
-      const sinceB = tab.frames.slice(tab.frames.findLastIndex(f => !f.signedIn) + 1)
+      const lastSignedOut = tab.frames.map(f => f.signedIn).lastIndexOf(false)
+      const sinceB = tab.frames.slice(lastSignedOut + 1)
       expect(sinceB.length).toBeGreaterThan(0)
       expect(sinceB.filter(f => f.data?.subject === 'A')).toEqual([])
     }
