@@ -163,10 +163,10 @@ export function defineConvexLoader(
 
   /** The loader's state in the app of `entry`, made on its first load. */
   function stateOf(entry: DataLoaderEntryBase, router: Router, app: { onUnmount?: (fn: () => void) => void } | undefined): LoaderState {
-    let state = states.get(entry)
-    if (state)
-      return state
-    const created: LoaderState = state = { entry, live: null, stagedTo: null, loadedFor: null }
+    const existing = states.get(entry)
+    if (existing)
+      return existing
+    const created: LoaderState = { entry, live: null, stagedTo: null, loadedFor: null }
     states.set(entry, created)
     // The basic loader commits a navigation's data (after every loader, or at once, or when a
     // reload ends): the subscription loaded for it becomes the one the page shows.
@@ -186,8 +186,7 @@ export function defineConvexLoader(
     return created
   }
 
-  const defined = defineBasicLoader(load as never, { lazy, server, commit, errors } as never)
-  return defined as unknown as UseConvexLoader<unknown>
+  return defineBasicLoader(load, { lazy, server, commit, errors }) as UseConvexLoader<unknown>
 }
 
 /** The navigation's subscription becomes the one the page shows; the previous one ends. */
