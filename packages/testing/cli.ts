@@ -1,6 +1,8 @@
-// The `vueuse-convex` command: `dev` (a local backend) and `codegen` (`_generated/` offline).
+// The `vueuse-convex` command: `dev` (a local backend), `codegen` (`_generated/` offline), and
+// `export` / `import` (its data to and from Convex's snapshot ZIP).
 import type { DevBackendOptions } from './dev'
 import process from 'node:process'
+import { exportCommand, importCommand } from './_dev/data'
 import { main as codegenMain } from './codegen'
 import { startDevBackend } from './dev'
 
@@ -13,6 +15,11 @@ Commands:
                        on disk before it is acknowledged).
                        No account, no network. For development only: it has no authentication.
   codegen [convexDir]  Writes convexDir/_generated offline (default ./convex).
+  export --path <file.zip> [--data <folder>]
+                       Writes the data as a Convex snapshot ZIP, for npx convex import.
+  import <file.zip> [--data <folder>]
+                       Replaces the data with a Convex snapshot ZIP's (npx convex export);
+                       what was there is moved aside into <folder>/reset-<time>/.
 
 Options of dev:
   --port <n>           Port of the deployment URL (default 3210; 0: any free one)
@@ -79,6 +86,10 @@ export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args
   if (command === 'codegen')
     return codegenMain(rest)
+  if (command === 'export' || command === 'import') {
+    const write = (text: string) => process.stderr.write(`${text}\n`)
+    return (command === 'export' ? exportCommand : importCommand)(rest, process.cwd(), write)
+  }
   if (command !== 'dev') {
     process.stdout.write(`${HELP}\n`)
     return command === undefined || command === '--help' || command === '-h' ? 0 : 1

@@ -66,7 +66,7 @@ describe('vueuse-convex dev: the data', () => {
     // `dev` in a process of its own, as `npx vueuse-convex dev` runs it (its _generated/ is there already).
     writeFileSync(join(work!, 'dev.mts'), `
       import { startDevBackend } from ${JSON.stringify(devModule)}
-      await startDevBackend({ port: 0, sitePort: 0, watch: false, codegen: false })
+      await startDevBackend({ port: 0, sitePort: 0, watch: false, codegen: false, typecheck: 'disable' })
     `)
     let total = 0
     for (let round = 0; round < 20; round++) {
@@ -122,7 +122,7 @@ describe('vueuse-convex dev: the data', () => {
       expect(await client(dev.url!).query(api.notes.list, {})).toEqual([])
       const aside = readdirSync(join(work!, '.vueuse-convex')).find(name => name.startsWith('reset-'))!
       expect(readFileSync(join(work!, '.vueuse-convex', aside, 'data.json')).equals(bytes)).toBe(true)
-    }, 60_000)
+    }, 120_000)
   }
 
   it('refuses a second instance on the same data, naming the first one\'s pid; the first keeps its data', async () => {
@@ -137,7 +137,7 @@ describe('vueuse-convex dev: the data', () => {
     await stop(dev)
     const again = await start()
     expect((await client(again.dev.url!).query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['first', 'second'])
-  }, 60_000)
+  }, 120_000)
 
   it('a first start that fails (the schema refuses the data) serves nothing and loses nothing; the fix serves the data', async () => {
     project()
@@ -163,7 +163,7 @@ describe('vueuse-convex dev: the data', () => {
     writeFileSync(schema, good)
     const last = await start()
     expect((await client(last.dev.url!).query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['kept'])
-  }, 60_000)
+  }, 180_000)
 
   it('reads the data.json of earlier versions into the new store, once', async () => {
     project()
@@ -178,5 +178,5 @@ describe('vueuse-convex dev: the data', () => {
     await stop(dev)
     const again = await start()
     expect((await client(again.dev.url!).query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['from 0.x', 'new'])
-  }, 60_000)
+  }, 120_000)
 })
