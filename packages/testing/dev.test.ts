@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { anyApi } from 'convex/server'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { parseDevArgs } from './cli'
 import { startDevBackend } from './dev'
 
@@ -56,6 +56,16 @@ function nextValue<T>(c: ConvexClient, query: any, accept: (v: T) => boolean): P
       }
     })
   })
+}
+
+/** Resolves once `lines` has a line `accept` takes (the lines come from the dev backend's log). */
+async function lineLike(lines: Array<{ line: string, level: string }>, accept: RegExp, level?: string): Promise<string> {
+  for (;;) {
+    const found = lines.find(l => accept.test(l.line) && (!level || l.level === level))
+    if (found)
+      return found.line
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
 }
 
 /** Saves `file` as vim and many editors do: a new file written next to it, renamed over it. */
@@ -202,7 +212,7 @@ describe('vueuse-convex dev: watching as editors save', () => {
       const deployed = dev.nextDeploy()
       execFileSync('sed', ['-i', `s/defineSchema({/defineSchema({ ${table}: defineTable({ title: v.string() }),/`, schema])
       expect(await deployed).toBe('deployed')
-      await expect(dev.backend!.run(async ctx => ctx.db.insert(table, { title: 1 }))).rejects.toThrow(/title/)
+      await expect(dev.backend!.run(async ctx => ctx.db.insert(table, { title: 1 }))).rejects.toThrow(/Validator error/)
       await dev.backend!.run(async ctx => ctx.db.insert(table, { title: 'ok' }))
     }
   }, 60_000)
@@ -278,5 +288,173 @@ describe('vueuse-convex dev: build folders', () => {
     await dev.close()
     running.splice(0)
     expect(readdirSync(builds)).toEqual([])
+  }, 60_000)
+})
+
+describe('vueuse-convex dev: the deployment\'s environment', () => {
+  afterEach(() => {
+    vi.unstubAllEnvs()
+  })
+
+  it('gives functions its own variables and URLs, never the shell\'s', async () => {
+    vi.stubEnv('SECRET_TOKEN', 'from the shell')
+    project()
+    const { dev } = await start()
+    const c = client(dev.url!)
+    const env = (name: string) => c.query(api.notes.env, { name })
+    expect(await env('SECRET_TOKEN')).toBeNull()
+    expect(await env('HOME')).toBeNull()
+    expect(await env('PATH')).toBeNull()
+    expect(await env('CONVEX_CLOUD_URL')).toBe(dev.url)
+    expect(await env('CONVEX_SITE_URL')).toBe(dev.siteUrl)
+    // The rest of the process keeps its own.
+    expect(process.env.SECRET_TOKEN).toBe('from the shell')
+  }, 60_000)
+
+  it('loads modules with the variables of env set and of --env-file, and deploys again when they change', async () => {
+    project()
+    mkdirSync(join(work!, '.vueuse-convex'))
+    writeFileSync(join(work!, '.vueuse-convex/env.json'), JSON.stringify({ LOAD_TIME_KEY: 'kept', ONLY_KEPT: 'yes' }))
+    writeFileSync(join(work!, '.env.convex'), 'FROM_FILE=dotenv\nLOAD_TIME_KEY=from the file\n')
+    const { dev } = await start({ envFile: '.env.convex' })
+    const c = client(dev.url!)
+    expect(await c.query(api.loaded.loadTimeKey, {})).toBe('from the file')
+    expect(await c.query(api.notes.env, { name: 'FROM_FILE' })).toBe('dotenv')
+    expect(await c.query(api.notes.env, { name: 'ONLY_KEPT' })).toBe('yes')
+
+    // `npx vueuse-convex env set` while dev runs: the modules load again with it.
+    const deployed = dev.nextDeploy()
+    writeFileSync(join(work!, '.env.convex'), 'FROM_FILE=changed\n')
+    expect(await deployed).toBe('deployed')
+    expect(await c.query(api.loaded.loadTimeKey, {})).toBe('kept')
+    expect(await c.query(api.notes.env, { name: 'FROM_FILE' })).toBe('changed')
+    const removed = dev.nextDeploy()
+    writeFileSync(join(work!, '.vueuse-convex/env.json'), JSON.stringify({ ONLY_KEPT: 'again' }))
+    expect(await removed).toBe('deployed')
+    expect(await c.query(api.loaded.loadTimeKey, {})).toBeNull()
+    expect(await c.query(api.notes.env, { name: 'ONLY_KEPT' })).toBe('again')
+  }, 60_000)
+})
+
+describe('vueuse-convex dev: around a deploy', () => {
+  const logs = `import { v } from 'convex/values'
+import { action, mutation, query } from './_generated/server'
+export const hello = query({ args: {}, handler: () => { console.log('hello', { from: 'a query' }); console.warn('careful'); return 'hi' } })
+export const fail = mutation({ args: {}, handler: () => { throw new Error('kaboom') } })
+export const nested = action({ args: {}, handler: async (ctx) => { console.info('in the action'); return await ctx.runQuery(api.logs.hello, {}) } })
+`
+
+  it('prints the functions\' logs and uncaught errors with their names', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/logs.ts'), `import { api } from './_generated/api'\n${logs}`)
+    const { dev, lines } = await start()
+    const c = client(dev.url!)
+    expect(await c.query(api.logs.hello, {})).toBe('hi')
+    expect(lines).toContainEqual({ line: `[CONVEX Q(logs:hello)] [LOG] hello { from: 'a query' }`, level: 'info' })
+    expect(lines).toContainEqual({ line: `[CONVEX Q(logs:hello)] [WARN] careful`, level: 'error' })
+    await expect(c.mutation(api.logs.fail, {})).rejects.toThrow(/kaboom/)
+    // Its stack, down to the function (the bundle's source map names the source where Node applies it).
+    expect(await lineLike(lines, /^\[CONVEX M\(logs:fail\)\] Uncaught Error: kaboom/, 'error')).toMatch(/\n {4}at handler \(\S+[/\\]logs\.(?:ts|mjs):\d+:\d+\)/)
+    expect(await c.action(api.logs.nested, {})).toBe('hi')
+    expect(lines).toContainEqual({ line: `[CONVEX A(logs:nested)] [INFO] in the action`, level: 'info' })
+    expect(lines.filter(l => l.line === `[CONVEX Q(logs:hello)] [LOG] hello { from: 'a query' }`)).toHaveLength(2)
+    // An HTTP action's lines are named by its route.
+    await fetch(`${dev.siteUrl}/notes`)
+  }, 60_000)
+
+  it('reports a module that imports a package that is not installed, at deploy, with the package', async () => {
+    project()
+    const { dev, lines } = await start()
+    const failed = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/payments.ts'), `import Stripe from 'stripe-not-installed'\nimport { query } from './_generated/server'\nexport const ok = query({ args: {}, handler: () => typeof Stripe })\n`)
+    expect(await failed).toBe('failed')
+    const error = lines.filter(l => l.level === 'error').at(-1)!.line
+    expect(error).toMatch(/^convex[/\\]payments\.ts imports the package "stripe-not-installed", which is not installed: npm install stripe-not-installed/)
+    expect(error).not.toContain('.vueuse-convex')
+  }, 60_000)
+
+  const tsconfig = JSON.stringify({
+    compilerOptions: { allowJs: true, strict: true, moduleResolution: 'Bundler', skipLibCheck: true, target: 'ESNext', lib: ['ES2021', 'dom'], types: ['node'], module: 'ESNext', isolatedModules: true, noEmit: true },
+    include: ['./**/*'],
+    exclude: ['./_generated'],
+  })
+  const writeInQuery = (source: string) => source.replace(`handler: ctx => ctx.db.query('notes').collect(),`, `handler: async (ctx) => { await ctx.db.insert('notes', { body: 'x' }); return ctx.db.query('notes').collect() },`)
+
+  it('type-checks with the project\'s TypeScript: --typecheck try reports the errors and deploys', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/tsconfig.json'), tsconfig)
+    const { dev, lines } = await start()
+    const notes = join(work!, 'convex/notes.ts')
+    const deployed = dev.nextDeploy()
+    writeFileSync(notes, writeInQuery(readFileSync(notes, 'utf8')))
+    expect(await deployed).toBe('deployed')
+    const report = await lineLike(lines, /^Type errors/, 'error')
+    expect(report).toMatch(/convex\/notes\.ts\(\d+,\d+\): error TS2339: Property 'insert' does not exist/)
+    expect(report).toContain('deployed anyway')
+  }, 120_000)
+
+  it('type-checks with the project\'s TypeScript: --typecheck enable refuses to deploy type errors', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/tsconfig.json'), tsconfig)
+    const { dev, lines } = await start({ typecheck: 'enable' })
+    expect(dev.url).toBeDefined()
+    const c = client(dev.url!)
+    const notes = join(work!, 'convex/notes.ts')
+    const failed = dev.nextDeploy()
+    writeFileSync(notes, writeInQuery(readFileSync(notes, 'utf8')))
+    expect(await failed).toBe('failed')
+    expect(lines.filter(l => l.level === 'error').at(-1)!.line).toMatch(/^Type errors \(--typecheck enable refuses[\s\S]*error TS2339: Property 'insert'[\s\S]*The previous functions keep serving/)
+    expect(await c.query(api.notes.list, {})).toEqual([])
+  }, 120_000)
+
+  it('says that it cannot type-check without a tsconfig.json, once', async () => {
+    project()
+    const { dev, lines } = await start()
+    await lineLike(lines, /^Not type-checked: there is no convex\/tsconfig\.json/)
+    const deployed = dev.nextDeploy()
+    writeFileSync(join(work!, 'convex/greetings.ts'), `import { query } from './_generated/server'\nexport const hello = query({ args: {}, handler: () => 'hello' })\n`)
+    await deployed
+    const refused: string[] = []
+    running.push(await startDevBackend({ cwd: work, port: 0, sitePort: 0, dataFile: false, typecheck: 'enable', log: line => refused.push(line) }))
+    expect(running.at(-1)!.url).toBeUndefined()
+    expect(refused[0]).toMatch(/^--typecheck enable: the functions cannot be type-checked: there is no convex\/tsconfig\.json/)
+    expect(lines.filter(l => l.line.startsWith('Not type-checked'))).toHaveLength(1)
+  }, 60_000)
+})
+
+describe('vueuse-convex dev: components', () => {
+  it('runs Convex Auth 2 (TypeScript test entries, import.meta.glob, wasm password hashing, a nested rate limiter): sign up, sign in, sign out', async () => {
+    work = mkdtempSync(join(root, 'node_modules', '.dev-test-'))
+    cpSync(resolve(import.meta.dirname, 'test/convex-auth/convex'), join(work, 'convex'), { recursive: true, filter: path => !path.includes('_generated') })
+    const { dev, lines } = await start()
+    expect(lines.filter(l => l.level === 'error')).toEqual([])
+    const c = client(dev.url!)
+    const ada = { username: 'ada', password: 'correct horse battery staple' }
+    const signedUp = await c.mutation(api.auth.signUpWithUsernamePassword, ada)
+    expect(signedUp).toMatchObject({ status: 'complete' })
+    const signedIn = await c.mutation(api.auth.signInWithUsernamePassword, ada)
+    expect(signedIn).toMatchObject({ status: 'complete' })
+    expect(await new Promise(resolve => c.setAuth(async () => signedIn.tokens.accessToken, resolve))).toBe(true)
+    expect(await c.query(api.users.viewer, {})).toBe('ada')
+    expect(await c.mutation(api.auth.signInWithUsernamePassword, { ...ada, password: 'wrong password!' })).toEqual({ status: 'error', userError: { error: 'INVALID_CREDENTIALS' } })
+    await c.mutation(api.auth.signOut, { refreshToken: signedIn.tokens.refreshToken })
+    expect(await c.query(api.users.viewer, {})).toBeNull()
+  }, 120_000)
+
+  it('reports the real error of a component whose test entry does not load', async () => {
+    project()
+    const pkg = join(work!, 'node_modules/broken-component')
+    mkdirSync(join(pkg, 'src'), { recursive: true })
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'broken-component', type: 'module', exports: { './convex.config': './convex.config.js', './test': './src/test.ts' } }))
+    writeFileSync(join(pkg, 'convex.config.js'), `import { defineComponent } from 'convex/server'\nexport default defineComponent('broken')\n`)
+    writeFileSync(join(pkg, 'src/test.ts'), `import missing from './missing.ts'\nexport default { modules: {}, missing }\n`)
+    writeFileSync(join(work!, 'convex/convex.config.ts'), `import { defineApp } from 'convex/server'\nimport broken from 'broken-component/convex.config'\nconst app = defineApp()\napp.use(broken)\nexport default app\n`)
+    cpSync(join(fixture, '_generated'), join(work!, 'convex/_generated'), { recursive: true })
+    const { dev, lines } = await start({ codegen: false })
+    expect(dev.url).toBeUndefined()
+    const error = lines.find(l => l.level === 'error')!.line
+    expect(error).toContain('The component "broken" (broken-component/convex.config)')
+    expect(error).toMatch(/Could not resolve "\.\/missing\.ts"/)
+    expect(error).not.toContain('has no test entry')
   }, 60_000)
 })

@@ -1,20 +1,26 @@
-import type { Changes } from './_dev/watcher'
 // `npx vueuse-convex dev [convexDir]`: a local backend for development, with no account and no
 // network. The app's `convex/` is bundled with the esbuild that `convex` itself bundles functions
 // with, run in memory by the same backend as the tests, served on fixed loopback ports, deployed
 // again on every save (clients stay connected) and its data kept on disk, each write before it is
 // acknowledged (_dev/store.ts).
+import type { Bundle, LoadedModules } from './_dev/builder'
+import type { Deployment } from './_dev/runtime'
+import type { TypecheckMode, TypecheckResult } from './_dev/typecheck'
+import type { Changes } from './_dev/watcher'
 import type { TestConvexServer } from './node'
 import { existsSync, rmSync, statSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import process from 'node:process'
-import { createBuilder, createBuildRoot, loadEsbuild } from './_dev/builder'
+import { createBuilder, createBuildRoot, loadEsbuild, moduleKeyOf, schemaOf } from './_dev/builder'
 import { loadComponents } from './_dev/components'
 import { dataLines, openData } from './_dev/data'
+import { createEnvironment, envFileFor } from './_dev/env'
+import { evaluateIn, instrument } from './_dev/runtime'
 import { loadSigningKey } from './_dev/signingKey'
+import { createTypechecker, typecheck } from './_dev/typecheck'
 import { describeChanges, watchFunctions } from './_dev/watcher'
 import { TestBackend } from './_internal/backend'
-import { serveTestConvex, ServeError } from './node'
+import { ServeError, serveTestConvex } from './node'
 
 /** Options of {@link startDevBackend}. */
 export interface DevBackendOptions {
@@ -44,7 +50,18 @@ export interface DevBackendOptions {
   codegen?: boolean
   /** Deploy again when a file in `convexDir` changes. @default true */
   watch?: boolean
-  /** Where progress and errors are written. @default console.log / console.error */
+  /**
+   * Type-check the functions with the project's TypeScript (`tsc --project convexDir`) on every
+   * deploy: `'try'` reports type errors and deploys anyway, `'enable'` refuses to deploy them,
+   * `'disable'` skips it. @default 'try'
+   */
+  typecheck?: TypecheckMode
+  /**
+   * A dotenv file whose variables the functions also see, over those of
+   * `npx vueuse-convex env set` (`--env-file`); a change to it deploys again. @default undefined
+   */
+  envFile?: string
+  /** Where progress, errors and the functions' logs are written. @default console.log / console.error */
   log?: (line: string, level: 'info' | 'error') => void
 }
 
@@ -85,10 +102,14 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     resetData: reset = false,
     codegen: regenerate = true,
     watch: watching = true,
+    typecheck: typecheckMode = 'try',
+    envFile,
     // eslint-disable-next-line no-console -- a command's output
     log = (line, level) => (level === 'error' ? console.error : console.log)(line),
   } = options
   const dir = resolve(cwd, convexDir)
+  // Stack traces of the functions point into their sources (the bundles carry source maps).
+  process.setSourceMapsEnabled(true)
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new Error(`No Convex functions folder at ${dir}: create it (e.g. convex/messages.ts) or pass its path: npx vueuse-convex dev ./src/convex`)
   // The data is opened (locked, read, recovered) before anything is built or served.
@@ -102,16 +123,70 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   let server: TestConvexServer | undefined
   const waiting: Array<(outcome: 'deployed' | 'failed') => void> = []
 
-  const load = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
+  const builder = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
+  // The deployment's variables (`npx vueuse-convex env`, kept with the data) and its URLs are all
+  // its code sees in `process.env`, as its modules load and as its functions run.
+  const environment = createEnvironment({ cwd, file: envFileFor(cwd, dataFile), dotenv: envFile })
+  const deployment: Deployment = {
+    env: () => ({ ...environment.variables, CONVEX_CLOUD_URL: server?.url, CONVEX_SITE_URL: server?.siteUrl }),
+    log,
+  }
+  const evaluate = <T>(load: () => T): T => evaluateIn(deployment, load)
+  /** Loads the bundle's modules (`only`: some) as the deployment's code, their functions named in its logs. */
+  const loadModules = async (bundle: Bundle, only?: (key: string) => boolean): Promise<LoadedModules> => {
+    const loaded = await builder.load(bundle, evaluate, only)
+    for (const [key, module] of Object.entries(loaded)) instrument(deployment, key, module)
+    return loaded
+  }
+  let typecheckSkipped = false
+  const reportTypecheck = (result: TypecheckResult) => {
+    if (result.status === 'failed')
+      log(`Type errors (deployed anyway: --typecheck enable refuses to deploy them):\n${result.errors}`, 'error')
+    else if (result.status === 'skipped' && !typecheckSkipped)
+      log(`Not type-checked: ${result.reason}.`, 'info')
+    typecheckSkipped = result.status === 'skipped'
+  }
+  const typechecker = typecheckMode === 'try' ? createTypechecker(dir, cwd, reportTypecheck) : undefined
+
+  let backendEnv: Record<string, string> = { ...environment.variables }
+  /** The backend's variables, made the same as the files' (after `env set` or an edit of the dotenv file). */
+  function syncEnvironment() {
+    const variables = environment.reload()
+    for (const name of new Set([...Object.keys(backendEnv), ...Object.keys(variables)])) {
+      if (backendEnv[name] !== variables[name])
+        backend?.setEnv(name, variables[name])
+    }
+    backendEnv = { ...variables }
+  }
 
   async function deploy(changes?: Changes): Promise<'deployed' | 'failed'> {
     try {
-      const functions = await load()
+      if (changes && [...changes.keys()].some(file => environment.files.includes(resolve(cwd, file))))
+        syncEnvironment()
+      // Bundled first: _generated is written (codegen) before the types are checked.
+      const bundle = await builder.bundle()
+      if (typecheckMode === 'enable') {
+        const result = await typecheck(dir, cwd)
+        if (result.status === 'skipped')
+          throw new Error(`--typecheck enable: the functions cannot be type-checked: ${result.reason}. Or pass --typecheck try.`)
+        if (result.status === 'failed')
+          throw new Error(`Type errors (--typecheck enable refuses to deploy them; --typecheck try deploys anyway):\n${result.errors}`)
+      }
       if (!backend) {
+        // The modules load once the URLs are known (a module may read CONVEX_CLOUD_URL as it
+        // loads: Convex Auth 2's auth.config.ts does); the backend asks for them after serving.
+        const schema = schemaOf(await loadModules(bundle, key => /^\.\/convex\/schema\.[cm]?[jt]s$/.test(key)))
+        let evaluated!: (modules: LoadedModules) => void
+        const ready = new Promise<LoadedModules>(resolve => evaluated = resolve)
+        const functions = {
+          schema,
+          modules: Object.fromEntries(bundle.files.map(moduleKeyOf).map(key => [key, () => ready.then(modules => modules[key])])),
+        }
         // The deployment's signing key is kept with the data (`--no-data`: a new one per run).
         const signingKey = await loadSigningKey(store?.dir)
         // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
-        const created = new TestBackend({ ...functions, components: await loadComponents(dir), signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const components = await loadComponents({ dir, cwd, esbuild, outdir: join(buildRoot, 'components'), evaluate })
+        const created = new TestBackend({ ...functions, components, env: backendEnv, signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,
@@ -133,6 +208,17 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
           backend = undefined
           throw e
         }
+        try {
+          evaluated(await loadModules(bundle))
+        }
+        catch (e) {
+          // Nothing is served until every module loads.
+          evaluated({})
+          await server.close()
+          backend.close()
+          server = backend = undefined
+          throw e
+        }
         const env = `VITE_CONVEX_URL=${server.url}`
         log([
           `vueuse-convex dev: your ${relative(cwd, dir) || '.'}/ functions, in memory, for development only (no account, no network, no authentication).`,
@@ -145,9 +231,11 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         ].filter(Boolean).join('\n'), 'info')
       }
       else {
-        await backend.deploy(functions)
+        const loaded = await loadModules(bundle)
+        await backend.deploy({ schema: schemaOf(loaded), modules: Object.fromEntries(Object.entries(loaded).map(([key, module]) => [key, async () => module])) })
         log(`Deployed ${relative(cwd, dir) || '.'}/ again${changes ? `: ${describeChanges(changes)}` : ''} (${new Date().toLocaleTimeString()}).`, 'info')
       }
+      void typechecker?.request()
       return 'deployed'
     }
     catch (e) {
@@ -171,6 +259,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     ? watchFunctions({
         dir,
         cwd,
+        files: environment.files,
         onChange: (changes) => {
           deploying = deploying.then(() => deploy(changes)).then(outcome => waiting.splice(0).forEach(resolve => resolve(outcome)))
         },

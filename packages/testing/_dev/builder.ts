@@ -1,7 +1,6 @@
 // The builder of `vueuse-convex dev`: lists the modules a deployment bundles, bundles them with the
 // esbuild of the app's own `convex` package (what `npx convex dev` bundles with) and imports the
 // result, so that the backend gets the schema and the modules of one build.
-import type { TestBackendOptions } from '../_internal/backend'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, relative, sep } from 'node:path'
@@ -110,60 +109,101 @@ export interface BuilderOptions {
   esbuild: Esbuild
 }
 
-/** The schema and modules of one build, as the backend takes them. */
-export interface Build {
-  schema: TestBackendOptions['schema']
-  modules: TestBackendOptions['modules']
+/** One build of the functions: its modules' files (relative to the functions folder) and where they were bundled. */
+export interface Bundle {
+  files: string[]
+  outdir: string
 }
 
-/** A builder: each call bundles and imports the functions; throws a readable message when they are broken. */
-export function createBuilder(options: BuilderOptions): () => Promise<Build> {
+/** The modules of a build, by the key the backend takes (`./convex/notes.ts`). */
+export type LoadedModules = Record<string, Record<string, any>>
+
+/** A builder of the functions: bundles them, then loads a bundle's modules. */
+export interface Builder {
+  /** Bundles the functions (codegen first when modules were added or removed); throws a readable message when one does not build. */
+  bundle: () => Promise<Bundle>
+  /**
+   * Imports the modules of `bundle` (`only`: those whose key it accepts) through `evaluate` (which
+   * sets what they see as they load); throws, naming the module and why, when one fails to load.
+   */
+  load: (bundle: Bundle, evaluate: <T>(load: () => T) => T, only?: (key: string) => boolean) => Promise<LoadedModules>
+}
+
+/** The key the backend knows a module by (`./convex/notes.ts`). */
+export function moduleKeyOf(file: string): string {
+  return `./convex/${file.split(sep).join('/')}`
+}
+
+/** The schema among `modules` (`convex/schema.ts`'s default export). */
+export function schemaOf(modules: LoadedModules): any {
+  const key = Object.keys(modules).find(key => /^\.\/convex\/schema\.[cm]?[jt]s$/.test(key))
+  return key ? modules[key].default : undefined
+}
+
+/** Why a module failed to load, in words: a package not installed says which and how to install it. */
+function loadError(e: unknown, source: string, outdir: string, dir: string): string {
+  const error = e as NodeJS.ErrnoException
+  const missing = error?.code === 'ERR_MODULE_NOT_FOUND' && /Cannot find package '([^']+)'/.exec(error.message)?.[1]
+  if (missing)
+    return `${source} imports the package "${missing}", which is not installed: npm install ${missing}`
+  const text = String(error?.stack ?? e)
+  // Bundled files are named for their sources (where a source map did not already say so).
+  return `${source} failed when loaded: ${text.replaceAll(pathToFileURL(outdir).href, pathToFileURL(dir).href).replaceAll(outdir, dir)}`
+}
+
+/** A builder of `dir`'s functions. */
+export function createBuilder(options: BuilderOptions): Builder {
   const { dir, convexDir, cwd, regenerate, buildRoot, esbuild } = options
   let builds = 0
   let lastFiles = ''
-  return async function build() {
-    const files = moduleFiles(dir)
-    if (regenerate && files.join() !== lastFiles) {
-      codegen(convexDir, cwd)
-      files.splice(0, files.length, ...moduleFiles(dir))
-    }
-    lastFiles = files.join()
-    if (!files.some(file => file.startsWith(`_generated${sep}`)))
-      throw new Error(`${relative(cwd, dir)}/_generated is missing: run npx vueuse-convex codegen.`)
-    const outdir = join(buildRoot, String(++builds))
-    try {
-      await esbuild.build({
-        entryPoints: files.map(file => join(dir, file)),
-        outbase: dir,
-        outdir,
-        bundle: true,
-        splitting: true,
-        format: 'esm',
-        platform: 'node',
-        packages: 'external',
-        sourcemap: 'inline',
-        outExtension: { '.js': '.mjs' },
-        logLevel: 'silent',
-        absWorkingDir: cwd,
-      })
-    }
-    catch (e) {
-      throw new Error(formatBuildError(e, cwd))
-    }
-    const modules: Record<string, () => Promise<any>> = {}
-    const loaded: Record<string, any> = {}
-    for (const file of files) {
-      const key = `./convex/${file.split(sep).join('/')}`
-      const url = pathToFileURL(join(outdir, file.replace(/\.[^.]+$/, '.mjs'))).href
+  return {
+    async bundle() {
+      const files = moduleFiles(dir)
+      if (regenerate && files.join() !== lastFiles) {
+        codegen(convexDir, cwd)
+        files.splice(0, files.length, ...moduleFiles(dir))
+      }
+      lastFiles = files.join()
+      if (!files.some(file => file.startsWith(`_generated${sep}`)))
+        throw new Error(`${relative(cwd, dir)}/_generated is missing: run npx vueuse-convex codegen.`)
+      const outdir = join(buildRoot, String(++builds))
       try {
-        loaded[key] = await import(url)
+        await esbuild.build({
+          entryPoints: files.map(file => join(dir, file)),
+          outbase: dir,
+          outdir,
+          bundle: true,
+          splitting: true,
+          format: 'esm',
+          platform: 'node',
+          target: `node${process.versions.node}`,
+          packages: 'external',
+          sourcemap: 'inline',
+          outExtension: { '.js': '.mjs' },
+          logLevel: 'silent',
+          absWorkingDir: cwd,
+        })
       }
       catch (e) {
-        throw new Error(`${relative(cwd, join(dir, file))} failed when loaded: ${(e as Error).stack ?? e}`)
+        throw new Error(formatBuildError(e, cwd))
       }
-      modules[key] = async () => loaded[key]
-    }
-    const schemaKey = Object.keys(loaded).find(key => /^\.\/convex\/schema\.[cm]?[jt]s$/.test(key))
-    return { schema: schemaKey ? loaded[schemaKey].default : undefined, modules }
+      return { files, outdir }
+    },
+    async load(bundle, evaluate, only = () => true) {
+      const loaded: LoadedModules = {}
+      for (const file of bundle.files) {
+        const key = moduleKeyOf(file)
+        if (!only(key))
+          continue
+        const url = pathToFileURL(join(bundle.outdir, file.replace(/\.[^.]+$/, '.mjs'))).href
+        try {
+          loaded[key] = await evaluate(() => import(url))
+        }
+        catch (e) {
+          throw new Error(loadError(e, relative(cwd, join(dir, file)), bundle.outdir, dir))
+        }
+      }
+      return loaded
+    },
   }
 }

@@ -95,12 +95,16 @@ describe('the dev watcher', () => {
     expect(bursts).toHaveLength(1)
   })
 
-  it('watches extra files (the environment) and says what changed in words', async () => {
+  it('watches extra files (the environment), also when they do not exist yet, and says what changed in words', async () => {
     const env = join(cwd, '.vueuse-convex', 'env.json')
     mkdirSync(join(cwd, '.vueuse-convex'))
-    writeFileSync(env, '{}')
     await watching([env])
+    expect(await burstAfter(() => writeFileSync(env, '{}'))).toEqual({ '.vueuse-convex/env.json': 'added' })
     expect(await burstAfter(() => writeFileSync(env, '{"A":"1"}'))).toEqual({ '.vueuse-convex/env.json': 'changed' })
+    expect(await burstAfter(() => writeFileSync(join(dir, 'notes.ts'), 'export const b = 2\n'))).toEqual({ 'convex/notes.ts': 'changed' })
+    // Other files beside it are not the environment.
+    writeFileSync(join(cwd, '.vueuse-convex', 'data.log'), 'x')
+    expect(await burstAfter(() => writeFileSync(join(dir, 'notes.ts'), 'export const b = 3\n'))).toEqual({ 'convex/notes.ts': 'changed' })
     expect(describeChanges(new Map([['convex/a.ts', 'changed'], ['convex/b.ts', 'added']]))).toBe('convex/a.ts changed, convex/b.ts added')
     expect(describeChanges(new Map(Array.from({ length: 7 }, (_, i) => [`m${i}.ts`, 'removed'])), 2)).toBe('m0.ts removed, m1.ts removed and 5 more')
   })

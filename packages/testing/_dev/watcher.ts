@@ -3,7 +3,7 @@
 // editors), deletes, new and removed folders — with chokidar (what Vite and Nuxt watch with), and
 // calls back once per burst of changes with what changed.
 import type { FSWatcher } from 'chokidar'
-import { relative, sep } from 'node:path'
+import { dirname, isAbsolute, relative, sep } from 'node:path'
 import { watch } from 'chokidar'
 
 /** What happened to one file during a burst. */
@@ -44,15 +44,19 @@ export function watchFunctions(options: WatchOptions): Watcher {
   const { dir, files = [], cwd, onChange, debounce = 100 } = options
   const generated = `${dir}${sep}_generated`
   const extra = new Set(files)
+  // The folders of the extra files are watched (a file that does not exist yet cannot be).
+  const folders = new Set(files.map(file => dirname(file)))
   const ignored = (path: string, stats?: { isFile: () => boolean }) => {
-    if (extra.has(path) || path === dir)
+    if (extra.has(path) || folders.has(path) || path === dir)
       return false
     const rel = relative(dir, path)
+    if (rel.startsWith('..') || isAbsolute(rel))
+      return true
     if (path === generated || path.startsWith(`${generated}${sep}`) || rel.split(sep).some(part => part.startsWith('.') || part === 'node_modules'))
       return true
     return !!stats?.isFile() && !SOURCE.test(path)
   }
-  const watcher: FSWatcher = watch([dir, ...files], { ignoreInitial: true, ignored, atomic: true })
+  const watcher: FSWatcher = watch([dir, ...folders], { ignoreInitial: true, ignored, atomic: true })
   let pending = new Map<string, FileChange>()
   let timer: ReturnType<typeof setTimeout> | undefined
   const record = (path: string, change: FileChange, folder = false) => {
