@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import process from 'node:process'
+import { gzipSync } from 'node:zlib'
 import { QueryClient, useMutation, VueQueryPlugin } from '@tanstack/vue-query'
 import * as core from '@vueuse-convex/core'
 import { createTestConvex } from '@vueuse-convex/testing'
@@ -12,7 +13,7 @@ import { ConvexClient } from 'convex/browser'
 import { expect, it } from 'vitest'
 import { computed, createApp, defineComponent, effectScope, h, nextTick, onScopeDispose, onUnmounted, ref, shallowRef, watch } from 'vue'
 import { api, modules, schema } from '../docs/backend'
-import { coreSizes, devtoolsBytesInProduction, gzipBytes, SIZE_BUDGETS } from './size'
+import { coreSizes, devtoolsBytesInProduction, gzipBytes, productionChunks, SIZE_BUDGETS } from './size'
 
 // convex-vue is installed into bench/.tmp by bench/peers.ts (npm run bench runs it first).
 const { convexVue, useConvexMutation: useConvexVueMutation } = await import(/* @vite-ignore */ join(process.cwd(), 'bench/.tmp/node_modules/convex-vue/dist/index.mjs')) as { convexVue: Plugin, useConvexMutation: (mutation: unknown) => { mutate: (args: never) => Promise<unknown> } }
@@ -72,6 +73,13 @@ async function sizes() {
   set('size.devtools.gzip', devtools)
   table.push({ figure: 'size: Vue Devtools integration in a production build', value: String(devtools), unit: 'bytes min+gzip', goal: '0', runs: '1 build' })
   expect(devtools).toBe(0)
+  // The persisted cache in an app that does not use it: strings only its module holds.
+  const markers = ['vueuse-convex:persist', '#purged', 'indexedDB']
+  const app = await productionChunks('@vueuse-convex/core', ['createConvexVue', 'useConvexQuery', 'useConvexQueries', 'useConvexPaginatedQuery', 'prefetchConvexQuery'], root)
+  const persistBytes = app.filter(code => markers.some(marker => code.includes(marker))).reduce((sum, code) => sum + gzipSync(code, { level: 9 }).length, 0)
+  set('persist.bytesWithoutPersist', persistBytes)
+  table.push({ figure: 'size: persisted cache in an app that does not use it', value: String(persistBytes), unit: 'bytes min+gzip', goal: '0 (tree-shaken)', runs: '1 build' })
+  expect(persistBytes).toBe(0)
   const peers: Array<[string, string]> = [['convex-vue', 'useConvexMutation'], ['convex-vue', 'useConvexQuery'], ['@tanstack/vue-query', 'useMutation'], ['@tanstack/vue-query', 'useQuery']]
   for (const [pkg, name] of peers) {
     const bytes = await gzipBytes(pkg, [name], pkg === 'convex-vue' ? join(root, 'bench/.tmp') : root)
