@@ -179,6 +179,27 @@ describe('defineConvexLoader', () => {
     expect(log()).toHaveLength(3)
   })
 
+  it('with keepAliveMs, a page left and come back to within it shows the live value at once, with no new subscription', async () => {
+    const useKept = defineConvexLoader(api.counter.get, route => ({ name: String(route.params.name) }), { keepAliveMs: 60_000 })
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/', component: Home },
+      { path: '/kept/:name', component: page(useKept), meta: { loaders: [useKept] } },
+    ] })
+    const app = createApp(defineComponent(() => () => h(RouterView)))
+    app.use(createConvexVue({ client: convex.client })).use(DataLoaderPlugin, { router }).use(router)
+    const root = document.createElement('div')
+    app.mount(root)
+    const log = querySetLog()
+    await router.push('/kept/a')
+    await router.push('/')
+    await convex.client.mutation(api.counter.increment, { name: 'a', by: 2 }) // while away: still live
+    await convex.flush()
+    convex.backend.setLatency(api.counter.get, NEVER) // a new subscription could not answer
+    await router.push('/kept/a')
+    expect(root.textContent).toBe('2')
+    expect(log()).toEqual(['+counter:get {"name":"a"}'])
+  })
+
   it('the first navigation in the browser takes the server render\'s result, with no query of its own', async () => {
     await convex.client.mutation(api.counter.increment, { name: 'a', by: 5 })
     // The server: an HTTP client, data loaders in SSR mode.
