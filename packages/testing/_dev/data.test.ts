@@ -41,7 +41,7 @@ function project(): string {
 
 async function start(options: DevBackendOptions = {}) {
   const lines: Array<{ line: string, level: string }> = []
-  const dev = await startDevBackend({ cwd: work, port: 0, sitePort: 0, watch: false, log: (line, level) => lines.push({ line, level }), ...options })
+  const dev = await startDevBackend({ cwd: work, port: 0, sitePort: 0, watch: false, typecheck: 'disable', log: (line, level) => lines.push({ line, level }), ...options })
   running.push(dev)
   return { dev, lines }
 }

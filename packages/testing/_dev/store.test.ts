@@ -98,6 +98,19 @@ describe('the local backend\'s store', () => {
     expect(again.report.replayed).toBeLessThan(200)
   })
 
+  it('writes the components of one transaction in one record: all of it is on disk, or none', async () => {
+    const dir = folder()
+    const store = await start()
+    // As convex-test commits a transaction: each component's part, one after the other, in one turn.
+    store.commit(insert('in the app'))
+    store.commit(insert('in the component', 'rateLimiter'))
+    await store.durable()
+    await stop(store)
+    const again = await start(dir)
+    expect(again.report.replayed).toBe(1)
+    expect([...bodies(again), ...bodies(again, 'rateLimiter')]).toEqual(['in the app', 'in the component'])
+  })
+
   it('a write costs the size of the change, not of the database', async () => {
     const dir = folder()
     const store = await start(dir, { compactAfterBytes: Number.POSITIVE_INFINITY })

@@ -619,7 +619,9 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   }
 
   function kick() {
-    inflight ??= pump().finally(() => {
+    // From a microtask: the components of one transaction commit one after the other in the same
+    // turn, and go into the same record (all of it is on disk, or none).
+    inflight ??= Promise.resolve().then(pump).finally(() => {
       inflight = undefined
       if (pending.length && !failed)
         kick()
@@ -639,8 +641,15 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     durable() {
       if (failed)
         return Promise.reject(failed)
-      if (!pending.length)
-        return inflight ?? Promise.resolve()
+      // Nothing pending: this caller's commits are in the group being written, if any.
+      if (!pending.length) {
+        return inflight
+          ? inflight.then(() => {
+              if (failed)
+                throw failed
+            })
+          : Promise.resolve()
+      }
       return new Promise((resolve, reject) => waiters.push({ resolve, reject }))
     },
     async compact() {
