@@ -1,13 +1,16 @@
 // Exactly-once mutations over reconnects, in bounded memory. A client replays, on every new
 // socket and in request-id order, each mutation it has not seen complete (convex/src/browser/sync/
 // request_manager.ts `restart()`): the first mutation a new connection sends is the oldest the
-// client still needs, so every response before it can go. A session whose client left is kept for
-// a while (it may come back: a dropped socket reconnects with the same session id), up to a limit.
+// client still needs, so every response before it can go. A session whose client left is kept
+// (it may come back: a dropped socket reconnects with the same session id), within a budget: the
+// sessions gone longest are forgotten first, beyond 1,000 of them or 4 MB of responses.
 
 /** How many responses one session keeps at most (a client rarely has more in flight). */
 const PER_SESSION = 10_000
 /** How many sessions with no connection are kept for a reconnect. */
 const DEPARTED = 1_000
+/** How many bytes of responses (as JSON) the sessions with no connection keep at most. */
+const DEPARTED_BYTES = 4 * 1024 * 1024
 
 interface Session {
   /** Responses by request id, oldest first. */
@@ -16,15 +19,22 @@ interface Session {
   tail: Promise<unknown>
   /** Open connections of the session. */
   connections: number
+  /** The size of its settled responses, as JSON. */
+  bytes: number
 }
+
+/** The size (as JSON) of each settled response. */
+const sizes = new WeakMap<Promise<object>, number>()
 
 /** Mutation responses by session and request id: a replayed mutation runs once. */
 export class MutationLog {
   private readonly sessions = new Map<string, Session>()
   /** Sessions with no connection, the longest gone first. */
   private readonly departed = new Set<string>()
+  /** The bytes their responses hold. */
+  private departedBytes = 0
 
-  constructor(private readonly limits = { perSession: PER_SESSION, departed: DEPARTED }) {}
+  constructor(private readonly limits = { perSession: PER_SESSION, departed: DEPARTED, departedBytes: DEPARTED_BYTES }) {}
 
   /** Number of sessions kept (connected or not). */
   get size(): number {
@@ -34,7 +44,7 @@ export class MutationLog {
   private session(id: string): Session {
     let session = this.sessions.get(id)
     if (!session) {
-      session = { responses: new Map(), tail: Promise.resolve(), connections: 0 }
+      session = { responses: new Map(), tail: Promise.resolve(), connections: 0, bytes: 0 }
       this.sessions.set(id, session)
     }
     return session
@@ -42,8 +52,10 @@ export class MutationLog {
 
   /** A connection of session `id` opened. */
   connected(id: string): void {
-    this.session(id).connections++
-    this.departed.delete(id)
+    const session = this.session(id)
+    session.connections++
+    if (this.departed.delete(id))
+      this.departedBytes -= session.bytes
   }
 
   /** A connection of session `id` closed: once none is left, the session may be forgotten. */
@@ -52,11 +64,30 @@ export class MutationLog {
     if (!session || --session.connections > 0)
       return
     this.departed.add(id)
+    this.departedBytes += session.bytes
+    this.evict()
+  }
+
+  /** Forgets the sessions gone longest while the departed ones are over budget. */
+  private evict(): void {
     for (const gone of this.departed) {
-      if (this.departed.size <= this.limits.departed)
+      if (this.departed.size <= this.limits.departed && this.departedBytes <= this.limits.departedBytes)
         break
       this.departed.delete(gone)
+      this.departedBytes -= this.sessions.get(gone)?.bytes ?? 0
       this.sessions.delete(gone)
+    }
+  }
+
+  /** Drops the response to `requestId` of `session` (kept no longer). */
+  private forget(id: string, session: Session, requestId: number): void {
+    const response = session.responses.get(requestId)
+    session.responses.delete(requestId)
+    const size = response && sizes.get(response)
+    if (size) {
+      session.bytes -= size
+      if (this.departed.has(id))
+        this.departedBytes -= size
     }
   }
 
@@ -65,10 +96,10 @@ export class MutationLog {
    * from its oldest unfinished one, so it needs no response before it.
    */
   replayFrom(id: string, requestId: number): void {
-    const { responses } = this.session(id)
-    for (const kept of responses.keys()) {
+    const session = this.session(id)
+    for (const kept of session.responses.keys()) {
       if (kept < requestId)
-        responses.delete(kept)
+        this.forget(id, session, kept)
     }
   }
 
@@ -80,11 +111,24 @@ export class MutationLog {
     const session = this.session(id)
     let response = session.responses.get(requestId)
     if (!response) {
-      response = session.tail.then(run)
-      session.tail = response.catch(() => {})
-      session.responses.set(requestId, response)
+      const settled = session.tail.then(run)
+      response = settled
+      session.tail = settled.catch(() => {})
+      session.responses.set(requestId, settled)
+      void settled.then((value) => {
+        // Counted once settled, while still kept (a replay may have moved past it).
+        if (this.sessions.get(id) !== session || session.responses.get(requestId) !== settled)
+          return
+        const size = JSON.stringify(value).length
+        sizes.set(settled, size)
+        session.bytes += size
+        if (this.departed.has(id)) {
+          this.departedBytes += size
+          this.evict()
+        }
+      }, () => {})
       if (session.responses.size > this.limits.perSession)
-        session.responses.delete(session.responses.keys().next().value!)
+        this.forget(id, session, session.responses.keys().next().value!)
     }
     return response
   }
