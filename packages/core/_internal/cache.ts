@@ -241,10 +241,12 @@ export function subscribeCached(
   key: string,
   onValue: (value: any) => void,
   onError: (error: Error) => void,
+  /** `false`: the persisted cache neither reads nor writes this query. */
+  persistable = true,
 ): CachedSubscription {
   const callbacks = { onValue, onError }
   let end = tracked(client, context, reference, args, key, callbacks)
-  const persisted = context?.persist
+  const persisted = persistable ? context?.persist : undefined
   const persist = persisted?.live(key)
   const { keepAlive, gcTime } = onServer ? NONE : lifetimes
   const kept = keepAlive > 0 || gcTime > 0

@@ -34,6 +34,8 @@ export interface LoadTarget {
   args: unknown
   key: string
   ssrKey: string
+  /** `false`: the persisted cache neither reads nor writes it. */
+  persist?: boolean
 }
 
 /**
@@ -87,7 +89,7 @@ export function loadQuery(
       shown(value, source)
     }
   }
-  const { subscription, unsubscribe, known } = subscribeCached(client, context, lifetimes, target.reference, target.args, target.key, onValue, onError)
+  const { subscription, unsubscribe, known } = subscribeCached(client, context, lifetimes, target.reference, target.args, target.key, onValue, onError, target.persist)
   // A result already in the client (another component subscribed) or rendered on the server
   // shows at once, else one the cache kept or persisted (stale); a query the server left to
   // the browser takes only the client's.

@@ -38,6 +38,8 @@ export interface SetTarget {
   ssrKey?: string
   /** What `data` holds while there is no result yet (the entry's `default()`). */
   placeholder?: unknown
+  /** `false`: never persisted (a paginated list's pages, whose keys hold the list's own id). */
+  persist?: boolean
 }
 
 /** A query set's results: reactive per key, or all at once through `version`. */

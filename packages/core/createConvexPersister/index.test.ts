@@ -10,6 +10,8 @@ import { tokenIdentifier } from '../_internal/persist'
 import { useTestConvex } from '../_test'
 import { useConvexAuth } from '../useConvexAuth'
 import { createConvexVue } from '../useConvexClient'
+import { useConvexPaginatedQuery } from '../useConvexPaginatedQuery'
+import { useConvexQueries } from '../useConvexQueries'
 import { useConvexQuery } from '../useConvexQuery'
 import 'fake-indexeddb/auto'
 
@@ -258,6 +260,30 @@ describe('createConvexPersister', () => {
     expect([...new Uint8Array(restored.bytes)]).toEqual([1, 2, 255])
     expect(restored.id).toBe(id)
     expect(restored.nested).toEqual([{ n: -0.5, s: 'x' }])
+  })
+
+  it('persists a useConvexQueries key, not a paginated list\'s pages (their keys hold the list\'s own id)', async () => {
+    const storage = freshStorage()
+    await convex.client.mutation(api.messages.send, { author: 'a', body: 'b' })
+    const client = convex.createClient()
+    clients.push(client)
+    const plugin = createConvexVue({ client, persist: createConvexPersister({ storage, throttleMs: 10 }) })
+    let list!: ReturnType<typeof useConvexPaginatedQuery>
+    let all!: ReturnType<typeof useConvexQueries>
+    const app = createApp(defineComponent({
+      setup() {
+        list = useConvexPaginatedQuery(api.messages.page, {}, { initialNumItems: 5 })
+        all = useConvexQueries({ n: { query: api.counter.get, args: { name: 'n' } } })
+        return () => null
+      },
+    })).use(plugin)
+    apps.push(app)
+    await plugin.ready
+    app.mount(document.createElement('div'))
+    await vi.waitFor(() => expect([list.status.value, all.n?.status]).toEqual(['Exhausted', 'success']))
+    await vi.waitFor(async () => expect(Object.keys(await stored(storage))).toHaveLength(1))
+    await new Promise(resolve => setTimeout(resolve, 50))
+    expect(Object.keys(await stored(storage))).toEqual([expect.stringMatching(/\|counter:get:\{"name":"n"\}$/)])
   })
 
   it('reads the identity as Convex names it: the token\'s iss|sub', async () => {

@@ -241,6 +241,8 @@ export function useConvexPaginatedQuery<Query extends PaginatedQueryReference>(
           key: `${state.target.key}:${JSON.stringify(paginationOpts)}`,
           // The server renders with another list id: hydrate the first page by its position.
           ssrKey: paginationOpts.cursor === null && !paginationOpts.endCursor ? `${state.target.key}:${JSON.stringify(withoutId)}` : undefined,
+          // Its key holds this list's own id: a reload's list never reads it back.
+          persist: false,
         })
       }
       targets[key] = target
