@@ -10,6 +10,9 @@ export default defineNuxtConfig({
     // node:url's fileURLToPath, to keep this file free of Node's types).
     '@vueuse-convex/core': decodeURI(new URL('../../../core/index.ts', import.meta.url).pathname),
   },
+  // Core's sources import @vueuse/core themselves (an app's installed @vueuse-convex/core is
+  // pre-bundled with it): seed-dev.e2e.ts checks that Vite discovers nothing on the first load.
+  vite: { optimizeDeps: { include: ['@vueuse/core'] } },
   devtools: { enabled: false },
   telemetry: false,
   compatibilityDate: '2025-07-01',
