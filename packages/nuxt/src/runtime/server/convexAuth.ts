@@ -4,17 +4,13 @@
 // issuer, audience, expiry) against the deployment's JWKS before anything renders.
 import type { CookieStore } from '@convex-dev/auth/ssr'
 import type { H3Event } from 'h3'
-import type { JWTVerifyGetKey } from 'jose'
 import type { ConvexAuthModuleOptions, ConvexRuntimeConfig } from '../../module'
 import { useRuntimeConfig } from '#imports'
 import { AUTH_JWT_COOKIE, AUTH_REFRESH_COOKIE, ServerAuthSession, setupConvexAuthServer } from '@convex-dev/auth/ssr'
 import { ConvexHttpClient } from 'convex/browser'
 import { makeFunctionReference } from 'convex/server'
 import { createError, deleteCookie, getCookie, getRequestProtocol, getRouterParam, sendWebResponse, setCookie, toWebRequest } from 'h3'
-import { createRemoteJWKSet, jwtVerify } from 'jose'
-
-/** The audience Convex Auth 2 gives its access tokens (`convexAuthProvider()`'s `applicationID`). */
-const AUDIENCE = 'convex-auth'
+import { verifyConvexAuthToken } from './verify'
 
 /** The module's Convex Auth settings, with its defaults. */
 export function convexAuthSettings(event: H3Event): { url: string, options: Required<ConvexAuthModuleOptions> } | null {
@@ -63,31 +59,6 @@ export async function handleConvexAuthRoute(event: H3Event): Promise<void> {
   if (!handler || event.method !== 'POST')
     throw createError({ statusCode: 404, statusMessage: 'Not Found' })
   return sendWebResponse(event, await handler(toWebRequest(event)))
-}
-
-const keySets = new Map<string, JWTVerifyGetKey>()
-
-/** The deployment's public keys, fetched once and cached by jose (refetched for a new key id). */
-function keysOf(url: string): JWTVerifyGetKey {
-  let keys = keySets.get(url)
-  if (!keys) {
-    keys = createRemoteJWKSet(new URL(`${url}/.well-known/jwks.json`))
-    keySets.set(url, keys)
-  }
-  return keys
-}
-
-/** `token` when the deployment signed it for Convex Auth and it has not expired; else `null`. */
-export async function verifyConvexAuthToken(url: string, token: string | null | undefined): Promise<string | null> {
-  if (!token)
-    return null
-  try {
-    await jwtVerify(token, keysOf(url), { issuer: `${url}/components/auth`, audience: AUDIENCE })
-    return token
-  }
-  catch {
-    return null // forged, expired, of another deployment: no user
-  }
 }
 
 /** The request's cookies as Convex Auth's `CookieStore`: what it writes goes on the response. */
