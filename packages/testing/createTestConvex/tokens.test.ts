@@ -1,8 +1,11 @@
-// Token signatures are checked as a deployment checks them: a token is accepted only when signed
-// with its provider's keys (where the backend can reach them) or the backend's test key.
+// @vitest-environment node
+// Tokens are checked as a deployment checks them (jose): a token is accepted only when signed with
+// its provider's keys — inline, served by the backend itself (Convex Auth: ctx.auth.signJwt's key),
+// or found through an OIDC provider's openid-configuration — or, in the test kit only, the
+// published test key; expiry and nbf are honoured, and every refusal has a reason.
 import type { TestConvex } from '.'
 import process from 'node:process'
-import { makeFunctionReference, mutationGeneric } from 'convex/server'
+import { httpActionGeneric, httpRouter, makeFunctionReference, mutationGeneric } from 'convex/server'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { afterEach, expect, it } from 'vitest'
 import { createTestConvex, createTestToken } from '.'
@@ -182,4 +185,28 @@ it('refuses a junk signature and an unsigned token with a reason, over the socke
   expect((await queryOverHttp(good)).body.value).toBe('ada')
   // The test kit (and only it) accepts its published key.
   expect((await queryOverHttp(testSigned)).body.value).toBe('ada')
+})
+
+it('finds an OIDC provider\'s keys through its openid-configuration (here, served by the app itself, read in-process), and says why when it cannot reach them', async () => {
+  const { privateKey, publicKey } = await rsaKeys()
+  const jwk = { ...await crypto.subtle.exportKey('jwk', publicKey), kid: 'oidc-1', alg: 'RS256', use: 'sig' }
+  const http = httpRouter()
+  http.route({ path: '/.well-known/openid-configuration', method: 'GET', handler: httpActionGeneric(async () => Response.json({ issuer: process.env.CONVEX_SITE_URL, jwks_uri: `${process.env.CONVEX_SITE_URL}/.well-known/jwks.json` })) })
+  http.route({ path: '/.well-known/jwks.json', method: 'GET', handler: httpActionGeneric(async () => Response.json({ keys: [jwk] })) })
+  const key = (name: string) => Object.keys(modules).find(path => path.endsWith(`/convex/${name}.ts`))!
+  convex = createTestConvex({
+    schema,
+    crons: false,
+    modules: {
+      ...modules,
+      [key('http')]: async () => ({ default: http }),
+      [key('auth.config')]: async () => ({ default: { providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: 'app' }, { domain: 'https://oidc.invalid', applicationID: 'app' }] } }),
+    },
+  })
+  expect(await signInWith(await rs256({ sub: 'ada', iss: convex.backend.siteUrl, aud: 'app' }, privateKey, 'oidc-1'))).toBe(true)
+  expect(await convex.client.query(api.notes.whoami, {})).toBe('ada')
+  expect(await signInWith(await rs256({ sub: 'eve', iss: convex.backend.siteUrl, aud: 'app' }, (await rsaKeys()).privateKey, 'oidc-1'))).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/Could not verify the token's signature for OIDC\(domain=/)
+  expect(await signInWith(await rs256({ sub: 'bob', iss: 'https://oidc.invalid', aud: 'app' }, privateKey, 'oidc-1'))).toBe(false)
+  expect(convex.backend.authErrors.at(-1)).toMatch(/Could not fetch the OpenID configuration of OIDC\(domain=https:\/\/oidc\.invalid, app_id=app\) at https:\/\/oidc\.invalid\/\.well-known\/openid-configuration/)
 })
