@@ -8,8 +8,9 @@ import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { ConvexClient, ConvexHttpClient } from 'convex/browser'
 import { anyApi } from 'convex/server'
+import { createLocalJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { parseDevArgs } from './cli'
+import { envCommand, parseDevArgs } from './cli'
 import { startDevBackend } from './dev'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -92,7 +93,7 @@ describe('vueuse-convex dev', () => {
     await new ConvexHttpClient(dev.url!, { skipConvexDeploymentUrlCheck: true }).mutation(api.notes.add, { body: 'over http' })
     expect((await seen)[0].body).toBe('over http')
     expect(await (await fetch(`${dev.siteUrl}/notes`)).json()).toEqual(['over http'])
-  }, 60_000)
+  }, 120_000)
 
   it('deploys again when a file changes: connected clients see the new code, new modules are callable', async () => {
     project()
@@ -113,7 +114,7 @@ describe('vueuse-convex dev', () => {
     expect(await added).toBe('deployed')
     expect(readFileSync(join(work!, 'convex/_generated/api.d.ts'), 'utf8')).toContain('greetings')
     expect(await c.query(api.greetings.hello, {})).toBe('hello')
-  }, 60_000)
+  }, 120_000)
 
   it('keeps the data across a restart, ids and files included', async () => {
     project()
@@ -131,7 +132,7 @@ describe('vueuse-convex dev', () => {
     expect((await again.query(api.notes.list, {})).map((n: any) => [n._id, n.body])).toEqual([[id, 'survives']])
     const [file] = await again.query(api.files.list, {})
     expect(await (await fetch(file.url)).text()).toBe('file body')
-  }, 60_000)
+  }, 120_000)
 
   it('reports a broken file with its place, keeps the previous functions serving, and recovers on the fix', async () => {
     project()
@@ -151,7 +152,7 @@ describe('vueuse-convex dev', () => {
     writeFileSync(notes, good)
     expect(await fixed).toBe('deployed')
     expect((await c.query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['still here'])
-  }, 60_000)
+  }, 120_000)
 
   it('reports a module that throws when loaded, and waits for a fix before it serves', async () => {
     project()
@@ -163,7 +164,7 @@ describe('vueuse-convex dev', () => {
     writeFileSync(join(work!, 'convex/explodes.ts'), `export {}\n`)
     expect(await deployed).toBe('deployed')
     expect(dev.url).toMatch(/^http:/)
-  }, 60_000)
+  }, 120_000)
 
   it('says what to do for a missing folder and for bad arguments', async () => {
     project()
@@ -172,6 +173,13 @@ describe('vueuse-convex dev', () => {
     expect(parseDevArgs(['--host'])).toBe('--host needs a value.')
     expect(parseDevArgs(['a', 'b'])).toBe('Unknown argument "b".')
     expect(parseDevArgs(['src/convex', '--port', '4000', '--no-data'])).toEqual({ convexDir: 'src/convex', port: 4000, dataFile: false })
+    expect(parseDevArgs(['--port=4000', '--site-port', '4001', '--typecheck', 'enable', '--env-file', '.env.convex'])).toEqual({ port: 4000, sitePort: 4001, typecheck: 'enable', envFile: '.env.convex' })
+    expect(parseDevArgs(['--port', '--host', 'x'])).toBe('--port needs a value.')
+    expect(parseDevArgs(['--prot', '4000'])).toBe('Unknown option --prot.')
+    expect(parseDevArgs(['--typecheck', 'strict'])).toBe('--typecheck takes enable, try or disable, not "strict".')
+    expect(parseDevArgs(['--port', '-1'])).toBe('--port needs a value.')
+    expect(parseDevArgs(['--port', '1e3'])).toBe('--port takes a port from 0 to 65535, not "1e3".')
+    expect(parseDevArgs(['--data', 'x', '--no-data'])).toBe('--data and --no-data contradict each other: pass one.')
   })
 })
 
@@ -190,7 +198,7 @@ describe('vueuse-convex dev: watching as editors save', () => {
       expect((await c.query(api.notes.list, {}))[0].body).toBe(expected)
     }
     expect(lines.filter(l => l.line.startsWith('Deployed')).at(-1)!.line).toMatch(/again: convex\/notes\.ts changed/)
-  }, 60_000)
+  }, 120_000)
 
   it('deploys edits made with sed -i, the schema included', async () => {
     project()
@@ -215,7 +223,7 @@ describe('vueuse-convex dev: watching as editors save', () => {
       await expect(dev.backend!.run(async ctx => ctx.db.insert(table, { title: 1 }))).rejects.toThrow(/Validator error/)
       await dev.backend!.run(async ctx => ctx.db.insert(table, { title: 'ok' }))
     }
-  }, 60_000)
+  }, 120_000)
 
   it('deploys a deleted module (its functions are gone) and a new folder of modules', async () => {
     project()
@@ -237,7 +245,7 @@ describe('vueuse-convex dev: watching as editors save', () => {
     expect(await added).toBe('deployed')
     expect(await c.query(api['admin/reports/daily'].count, {})).toBe(0)
     expect(readFileSync(join(work!, 'convex/_generated/api.d.ts'), 'utf8')).toContain('admin/reports/daily')
-  }, 60_000)
+  }, 120_000)
 
   it('keeps the last good deploy when one file is refused, and names that file', async () => {
     project()
@@ -253,7 +261,7 @@ describe('vueuse-convex dev: watching as editors save', () => {
     expect(error).toMatch(/^convex[/\\]broken\.ts:\d+:\d+: /)
     expect(error).not.toMatch(/greetings|notes\.ts/)
     expect(await c.query(api.greetings.hello, {})).toBe('hello')
-  }, 60_000)
+  }, 120_000)
 })
 
 describe('vueuse-convex dev: build folders', () => {
@@ -271,7 +279,7 @@ describe('vueuse-convex dev: build folders', () => {
     writeFileSync(notes, listMapping(readFileSync(notes, 'utf8'), 'n.body.toUpperCase()'))
     const second = await start()
     expect((await client(second.dev.url!).query(api.notes.list, {}))[0].body).toBe('QUIET')
-  }, 60_000)
+  }, 120_000)
 
   it('removes the build folders that a killed run left behind, and its own when closed', async () => {
     project()
@@ -288,7 +296,7 @@ describe('vueuse-convex dev: build folders', () => {
     await dev.close()
     running.splice(0)
     expect(readdirSync(builds)).toEqual([])
-  }, 60_000)
+  }, 120_000)
 })
 
 describe('vueuse-convex dev: the deployment\'s environment', () => {
@@ -309,7 +317,7 @@ describe('vueuse-convex dev: the deployment\'s environment', () => {
     expect(await env('CONVEX_SITE_URL')).toBe(dev.siteUrl)
     // The rest of the process keeps its own.
     expect(process.env.SECRET_TOKEN).toBe('from the shell')
-  }, 60_000)
+  }, 120_000)
 
   it('loads modules with the variables of env set and of --env-file, and deploys again when they change', async () => {
     project()
@@ -333,7 +341,81 @@ describe('vueuse-convex dev: the deployment\'s environment', () => {
     expect(await removed).toBe('deployed')
     expect(await c.query(api.loaded.loadTimeKey, {})).toBeNull()
     expect(await c.query(api.notes.env, { name: 'ONLY_KEPT' })).toBe('again')
-  }, 60_000)
+  }, 120_000)
+})
+
+describe('vueuse-convex env', () => {
+  async function env(...args: string[]) {
+    const out: string[] = []
+    const err: string[] = []
+    const code = await envCommand(args, work!, text => out.push(text), text => err.push(text))
+    return { code, out, err: err.join('\n') }
+  }
+
+  it('sets, gets, lists and removes the variables, kept with the data, whether dev runs or not', async () => {
+    project()
+    expect(await env('set', 'API_KEY', 'sk_test 1')).toMatchObject({ code: 0, err: expect.stringMatching(/^Set API_KEY in \.vueuse-convex[/\\]env\.json/) })
+    expect(await env('get', 'API_KEY')).toMatchObject({ code: 0, out: ['sk_test 1'] })
+    expect(JSON.parse(readFileSync(join(work!, '.vueuse-convex/env.json'), 'utf8'))).toEqual({ API_KEY: 'sk_test 1' })
+
+    // A running dev deploys again with each change.
+    const { dev } = await start()
+    const c = client(dev.url!)
+    expect(await c.query(api.notes.env, { name: 'API_KEY' })).toBe('sk_test 1')
+    writeFileSync(join(work!, '.env.local'), 'SITE_URL=http://localhost:5173\nLOAD_TIME_KEY="two words"\n')
+    let deployed = dev.nextDeploy()
+    expect((await env('set', '--env-file', '.env.local')).code).toBe(0)
+    expect(await deployed).toBe('deployed')
+    expect(await c.query(api.loaded.loadTimeKey, {})).toBe('two words')
+    expect(await env('list')).toMatchObject({ code: 0, out: ['API_KEY="sk_test 1"', 'LOAD_TIME_KEY="two words"', 'SITE_URL=http://localhost:5173'] })
+    expect((await env('list', '--names-only')).out).toEqual(['API_KEY', 'LOAD_TIME_KEY', 'SITE_URL'])
+    deployed = dev.nextDeploy()
+    expect(await env('remove', 'API_KEY')).toMatchObject({ code: 0, err: expect.stringMatching(/^Removed API_KEY/) })
+    expect(await deployed).toBe('deployed')
+    expect(await c.query(api.notes.env, { name: 'API_KEY' })).toBeNull()
+    expect(await env('get', 'API_KEY')).toMatchObject({ code: 1, err: expect.stringMatching(/^API_KEY is not set/) })
+  }, 120_000)
+
+  it('refuses bad names, the built-in URLs and a missing action with a one-line reason', async () => {
+    project()
+    expect((await env('set', 'CONVEX_CLOUD_URL', 'x')).err).toMatch(/^vueuse-convex env: CONVEX_CLOUD_URL is built in: every deployment sets it to its own URL\.\n/)
+    expect((await env('set', '1ABC', 'x')).err).toMatch(/^vueuse-convex env: "1ABC" is not a variable name/)
+    expect((await env('set', 'A', 'x', 'y')).err).toMatch(/^vueuse-convex env: Unknown argument "y"\./)
+    expect((await env('frob')).err).toMatch(/^vueuse-convex env: Unknown env action "frob": set, get, list or remove\./)
+    expect((await env('set', '--env-file', 'nope.env')).err).toMatch(/^vueuse-convex env: Cannot read the env file .*nope\.env: it does not exist\./)
+    expect((await env('list', '--verbose')).err).toMatch(/^vueuse-convex env: Unknown option --verbose\./)
+    expect(existsSync(join(work!, '.vueuse-convex/env.json'))).toBe(false)
+  })
+})
+
+describe('vueuse-convex dev: Convex Auth 0.x keys', () => {
+  it('makes JWT_PRIVATE_KEY and JWKS once for an app on Convex Auth 0.x, says so, and its functions see them', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/auth.config.ts'), `export default { providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: 'convex' }] }\n`)
+    mkdirSync(join(work!, 'node_modules/@convex-dev/auth'), { recursive: true })
+    writeFileSync(join(work!, 'node_modules/@convex-dev/auth/package.json'), JSON.stringify({ name: '@convex-dev/auth', version: '0.0.90' }))
+    const first = await start()
+    expect(first.lines[0].line).toMatch(/^Convex Auth: made JWT_PRIVATE_KEY and JWKS \(a new RS256 key pair\) in \.vueuse-convex[/\\]env\.json/)
+    const kept = JSON.parse(readFileSync(join(work!, '.vueuse-convex/env.json'), 'utf8'))
+    // The pair works as Convex Auth 0.x uses it: it signs with the key, the JWKS verifies.
+    const token = await new SignJWT({ sub: 'u1' }).setProtectedHeader({ alg: 'RS256' }).sign(await importPKCS8(kept.JWT_PRIVATE_KEY, 'RS256'))
+    expect((await jwtVerify(token, createLocalJWKSet(JSON.parse(kept.JWKS)))).payload.sub).toBe('u1')
+    expect(await client(first.dev.url!).query(api.notes.env, { name: 'JWKS' })).toBe(kept.JWKS)
+    await first.dev.close()
+    running.splice(0)
+
+    const second = await start()
+    expect(second.lines.some(l => l.line.startsWith('Convex Auth:'))).toBe(false)
+    expect(JSON.parse(readFileSync(join(work!, '.vueuse-convex/env.json'), 'utf8'))).toEqual(kept)
+  }, 120_000)
+
+  it('makes no keys for an app that is not on Convex Auth 0.x', async () => {
+    project()
+    writeFileSync(join(work!, 'convex/auth.config.ts'), `export default { providers: [{ domain: process.env.CONVEX_SITE_URL, applicationID: 'convex' }] }\n`)
+    const { lines } = await start()
+    expect(lines.some(l => l.line.startsWith('Convex Auth:'))).toBe(false)
+    expect(existsSync(join(work!, '.vueuse-convex/env.json'))).toBe(false)
+  }, 120_000)
 })
 
 describe('vueuse-convex dev: around a deploy', () => {
@@ -360,7 +442,7 @@ export const nested = action({ args: {}, handler: async (ctx) => { console.info(
     expect(lines.filter(l => l.line === `[CONVEX Q(logs:hello)] [LOG] hello { from: 'a query' }`)).toHaveLength(2)
     // An HTTP action's lines are named by its route.
     await fetch(`${dev.siteUrl}/notes`)
-  }, 60_000)
+  }, 120_000)
 
   it('reports a module that imports a package that is not installed, at deploy, with the package', async () => {
     project()
@@ -371,7 +453,7 @@ export const nested = action({ args: {}, handler: async (ctx) => { console.info(
     const error = lines.filter(l => l.level === 'error').at(-1)!.line
     expect(error).toMatch(/^convex[/\\]payments\.ts imports the package "stripe-not-installed", which is not installed: npm install stripe-not-installed/)
     expect(error).not.toContain('.vueuse-convex')
-  }, 60_000)
+  }, 120_000)
 
   const tsconfig = JSON.stringify({
     compilerOptions: { allowJs: true, strict: true, moduleResolution: 'Bundler', skipLibCheck: true, target: 'ESNext', lib: ['ES2021', 'dom'], types: ['node'], module: 'ESNext', isolatedModules: true, noEmit: true },
@@ -419,7 +501,7 @@ export const nested = action({ args: {}, handler: async (ctx) => { console.info(
     expect(running.at(-1)!.url).toBeUndefined()
     expect(refused[0]).toMatch(/^--typecheck enable: the functions cannot be type-checked: there is no convex\/tsconfig\.json/)
     expect(lines.filter(l => l.line.startsWith('Not type-checked'))).toHaveLength(1)
-  }, 60_000)
+  }, 120_000)
 })
 
 describe('vueuse-convex dev: components', () => {
@@ -456,5 +538,5 @@ describe('vueuse-convex dev: components', () => {
     expect(error).toContain('The component "broken" (broken-component/convex.config)')
     expect(error).toMatch(/Could not resolve "\.\/missing\.ts"/)
     expect(error).not.toContain('has no test entry')
-  }, 60_000)
+  }, 120_000)
 })

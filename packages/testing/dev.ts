@@ -9,12 +9,12 @@ import type { TypecheckMode, TypecheckResult } from './_dev/typecheck'
 import type { Changes } from './_dev/watcher'
 import type { TestConvexServer } from './node'
 import { existsSync, rmSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import process from 'node:process'
 import { createBuilder, createBuildRoot, loadEsbuild, moduleKeyOf, schemaOf } from './_dev/builder'
 import { loadComponents } from './_dev/components'
 import { dataLines, openData } from './_dev/data'
-import { createEnvironment, envFileFor } from './_dev/env'
+import { createEnvironment, ensureConvexAuthKeys, envFileFor } from './_dev/env'
 import { evaluateIn, instrument } from './_dev/runtime'
 import { loadSigningKey } from './_dev/signingKey'
 import { createTypechecker, typecheck } from './_dev/typecheck'
@@ -112,6 +112,12 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   process.setSourceMapsEnabled(true)
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new Error(`No Convex functions folder at ${dir}: create it (e.g. convex/messages.ts) or pass its path: npx vueuse-convex dev ./src/convex`)
+  // The deployment's variables (`npx vueuse-convex env`, kept with the data) and its URLs are all
+  // its code sees in `process.env`, as its modules load and as its functions run.
+  const environment = createEnvironment({ cwd, file: envFileFor(cwd, dataFile), dotenv: envFile })
+  const authKeys = await ensureConvexAuthKeys(dir, environment)
+  if (authKeys)
+    log(authKeys.replace(`${cwd}${sep}`, ''), 'info')
   // The data is opened (locked, read, recovered) before anything is built or served.
   const store = dataFile === false ? undefined : await openData(dataFile, cwd, reset, log)
   const esbuild = await loadEsbuild(cwd).catch(async (e) => {
@@ -124,9 +130,6 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   const waiting: Array<(outcome: 'deployed' | 'failed') => void> = []
 
   const builder = createBuilder({ dir, convexDir, cwd, regenerate, buildRoot, esbuild })
-  // The deployment's variables (`npx vueuse-convex env`, kept with the data) and its URLs are all
-  // its code sees in `process.env`, as its modules load and as its functions run.
-  const environment = createEnvironment({ cwd, file: envFileFor(cwd, dataFile), dotenv: envFile })
   const deployment: Deployment = {
     env: () => ({ ...environment.variables, CONVEX_CLOUD_URL: server?.url, CONVEX_SITE_URL: server?.siteUrl }),
     log,

@@ -3,6 +3,7 @@
 // not, and kept with the data (`.vueuse-convex/env.json`); a dotenv file (`--env-file`) can add
 // more. Functions see these and the deployment's URLs, never the shell's variables.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 
@@ -118,4 +119,43 @@ export function createEnvironment(options: EnvironmentOptions): DevEnvironment {
   }
   environment.reload()
   return environment
+}
+
+/** The version of `@convex-dev/auth` the app in `dir` installed, if any. */
+function convexAuthVersion(dir: string): string | undefined {
+  try {
+    const file = createRequire(join(dir, 'package.json')).resolve('@convex-dev/auth/package.json')
+    return JSON.parse(readFileSync(file, 'utf8')).version
+  }
+  catch {
+    return undefined
+  }
+}
+
+/**
+ * Convex Auth 0.x signs its tokens with `JWT_PRIVATE_KEY` and publishes `JWKS`, both variables
+ * of the deployment that `npx @convex-dev/auth` sets. For an app on it (its `auth.config` names
+ * `CONVEX_SITE_URL`), makes a new RS256 pair into the kept variables when neither is set, and
+ * says what it did; resolves with the line to print (`undefined`: nothing to do).
+ */
+export async function ensureConvexAuthKeys(dir: string, environment: DevEnvironment): Promise<string | undefined> {
+  const config = ['auth.config.ts', 'auth.config.js'].map(file => join(dir, file)).find(existsSync)
+  if (!config || !readFileSync(config, 'utf8').includes('CONVEX_SITE_URL') || !convexAuthVersion(dir)?.startsWith('0.'))
+    return undefined
+  const { JWT_PRIVATE_KEY, JWKS } = environment.variables
+  if (JWT_PRIVATE_KEY && JWKS)
+    return undefined
+  if (JWT_PRIVATE_KEY || JWKS)
+    return `Convex Auth: ${JWT_PRIVATE_KEY ? 'JWKS' : 'JWT_PRIVATE_KEY'} is not set while ${JWT_PRIVATE_KEY ? 'JWT_PRIVATE_KEY' : 'JWKS'} is: set it (npx vueuse-convex env set), or remove both and restart to get a new pair.`
+  const { exportJWK, exportPKCS8, generateKeyPair } = await import('jose')
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
+  const variables = readEnvFile(environment.file)
+  writeEnvFile(environment.file, {
+    ...variables,
+    // As `npx @convex-dev/auth` sets them: the PEM on one line, the public key as a JWKS.
+    JWT_PRIVATE_KEY: (await exportPKCS8(privateKey)).trimEnd().replace(/\n/g, ' '),
+    JWKS: JSON.stringify({ keys: [{ use: 'sig', ...(await exportJWK(publicKey)) }] }),
+  })
+  environment.reload()
+  return `Convex Auth: made JWT_PRIVATE_KEY and JWKS (a new RS256 key pair) in ${environment.file}: its tokens are signed with them.`
 }
