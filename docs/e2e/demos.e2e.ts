@@ -195,6 +195,33 @@ describe('prefetchConvexQuery demo', () => {
     expect(await firstRender()).toBe('loading')
   })
 
+  it('a reload renders the persisted count in its first frame, then the live one', async () => {
+    await open('/core/createConvexPersister')
+    // Every value the count and its source show, from the first frame of each page load on.
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as any).__persistedFrames = [])
+      new MutationObserver(() => {
+        const count = document.querySelector('[data-testid="persisted-count"]')?.textContent
+        const source = document.querySelector('[data-testid="persisted-source"]')?.textContent
+        if (count && source && seen.at(-1) !== `${count}/${source}`)
+          seen.push(`${count}/${source}`)
+      }).observe(document, { subtree: true, childList: true, characterData: true })
+    })
+    const shown = () => page.getByTestId('persisted-count').textContent()
+    await expect.poll(shown, { timeout: 10_000 }).toBe('0')
+    await page.getByTestId('persisted-increment').click()
+    await expect.poll(shown, { timeout: 10_000 }).toBe('1')
+    await page.getByTestId('persisted-increment').click()
+    await expect.poll(shown, { timeout: 10_000 }).toBe('2')
+    await page.waitForTimeout(600) // written (throttled) to IndexedDB
+    await page.getByTestId('persisted-reload').click()
+    await page.waitForLoadState('load')
+    // The page's in-memory backend starts empty: the live count is 0 again.
+    await expect.poll(() => page.evaluate(() => (window as any).__persistedFrames.at(-1)), { timeout: 10_000 }).toBe('0/live')
+    const frames = await page.evaluate(() => (window as any).__persistedFrames as string[])
+    expect(frames[0]).toBe('2/persisted')
+  })
+
   it('hovering a tab prefetches it', async () => {
     await open('/core/prefetchConvexQuery')
     await page.getByTestId('keep').uncheck()
