@@ -6,5 +6,5 @@
 import { codegen } from '../packages/testing/codegen'
 import { root } from './packages'
 
-for (const dir of ['docs/convex', 'packages/testing/test/app/convex', 'packages/testing/test/components/convex', 'packages/testing/test/convex-auth/convex', 'packages/testing/test/components-nested/convex', 'packages/nuxt/test/seed-app/convex'])
+for (const dir of ['docs/convex', 'packages/testing/test/app/convex', 'packages/testing/test/components/convex', 'packages/testing/test/convex-auth/convex', 'packages/testing/test/components-nested/convex', 'packages/testing/test/kit/convex/counter', 'packages/testing/test/kit/convex', 'packages/nuxt/test/seed-app/convex'])
   codegen(dir, root)

@@ -7,9 +7,9 @@ const TAGGED = new RegExp(`[?&]${TAG}$`)
 /** A static or dynamic import of a `.wasm` file. */
 const IMPORTS_WASM = /(?:\bfrom\s*|\bimport\s*(?:\(\s*)?)["'][^"']+\.wasm["']/
 
-/** The parts of a Vite / Rollup plugin context these hooks use. */
+/** The part of Vite's plugin context `resolveId` uses (typed here: Vite itself is not a dependency). */
 interface ResolveContext {
-  resolve: (source: string, importer?: string, options?: { skipSelf?: boolean }) => Promise<{ id: string, external?: unknown } | null>
+  resolve: (source: string, importer?: string, options?: { skipSelf?: boolean }) => Promise<{ id: string, external?: boolean | 'absolute' | 'relative' } | null>
 }
 
 /**
@@ -41,11 +41,12 @@ export function convexFunctions() {
   return {
     name: 'vueuse-convex:functions',
     enforce: 'pre' as const,
-    config(user: { test?: { server?: { deps?: { inline?: unknown } } } }) {
+    config(user: object) {
       // Vitest runs modules whose id carries the tag through Vite (the rest of node_modules: Node).
-      return user.test?.server?.deps?.inline === true ? {} : { test: { server: { deps: { inline: [TAGGED] } } } }
+      const inline = (user as { test?: { server?: { deps?: { inline?: unknown } } } }).test?.server?.deps?.inline
+      return (inline === true ? {} : { test: { server: { deps: { inline: [TAGGED] } } } }) as Record<string, never>
     },
-    async resolveId(this: ResolveContext, source: string, importer: string | undefined, options?: { skipSelf?: boolean }) {
+    async resolveId(this: ResolveContext, source: string, importer: string | undefined, options?: object) {
       if (!importer || source.startsWith('\0') || TAGGED.test(source))
         return null
       const isWasm = /\.wasm$/.test(source)

@@ -6,8 +6,8 @@ import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
 import type { JSONWebKeySet, JWK } from 'jose'
 import type { AuthProvider } from './auth'
-import type { CronJob, CronPlan } from './crons'
 import type { Commit } from './commits'
+import type { CronJob, CronPlan } from './crons'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
 import type { SessionHost } from './sessions'
@@ -17,9 +17,9 @@ import { ConvexError, jsonToConvex } from 'convex/values'
 import { AuthFailure, authProviders, defaultAudience, providerKeys, verifyToken } from './auth'
 import { Clock } from './clock'
 import { tapCommits } from './commits'
-import { startCrons } from './crons'
+import { checkCrons, startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
-import { functionModules, moduleKey } from './functions'
+import { functionModules, loadFunction, moduleKey } from './functions'
 import { handleRequest, routeFetch } from './http'
 import { Sessions } from './sessions'
 import { deploymentKey, jwksOf } from './signing'
@@ -87,6 +87,12 @@ export interface TestBackendOptions {
    */
   env?: Record<string, string>
   /**
+   * Whether functions also see the process's own variables, under the deployment's (`false`: only
+   * the deployment's, as on Convex — what `vueuse-convex dev` runs with).
+   * @default true
+   */
+  inheritEnv?: boolean
+  /**
    * The deployment's own signing key, a private ES256 JWK: what `ctx.auth.signJwt` signs with
    * (Convex Auth 2's tokens) and `${url}/.well-known/jwks.json` publishes. `dev` keeps one with its data.
    * @default a new key for each backend
@@ -125,6 +131,8 @@ export class TestBackend implements SocketHost {
   /** The backend's time: every timer (pings, crons, scheduled functions, latency) is one of it. */
   private readonly clock: Clock
   private crons: Promise<Record<string, CronJob>> | undefined
+  /** The current deployment's checks and deploy-time cron runs (see {@link ready}). */
+  private deployment: Promise<void> = Promise.resolve()
   private online = true
   private busy = 0
   private publicUrl: string | undefined
@@ -226,17 +234,38 @@ export class TestBackend implements SocketHost {
     return executor
   }
 
+  /**
+   * Checks the crons of the current functions (the app's and its components') as a push does, then
+   * runs them; clients' calls wait for the deploy-time runs. A failed check is a deploy error:
+   * {@link ready} rejects with it, and it is one of {@link internalErrors}.
+   */
   private scheduleCrons() {
     if (this.options.crons === false)
       return
+    const executor = this.executor
     const loading = this.loadCrons()
-    void loading.then((jobs) => {
-      if (this.online && this.crons === loading) {
-        const { stop, plan } = startCrons(jobs, job => this.track(this.runJob(job)), this.clock, this.cronPlan)
-        this.stopCrons = stop
-        this.cronPlan = plan
-      }
+    const deployment = loading.then(async (jobs) => {
+      await this.checkCrons(jobs)
+      if (!this.online || this.crons !== loading)
+        return
+      const { stop, plan, deployed } = startCrons(jobs, job => this.track(this.runJob(job)), this.clock, this.cronPlan)
+      this.stopCrons = stop
+      this.cronPlan = plan
+      await deployed
     })
+    this.deployment = deployment
+    executor.waitFor(deployment)
+    deployment.catch(e => this.errors.push(e))
+  }
+
+  /** Refuses, as a push does, crons whose schedule never runs or whose function's module fails to load. */
+  private async checkCrons(jobs: Record<string, CronJob>, executor = this.executor, modules = this.modules): Promise<void> {
+    checkCrons(jobs)
+    for (const [id, job] of Object.entries(jobs)) {
+      const source = job.componentPath ? executor.componentModules.get(job.componentPath) : modules
+      if (source && !await loadFunction(source, job.name))
+        throw new Error(`Cron job "${id}" runs ${job.name}, which ${job.componentPath ? `component "${job.componentPath}"` : 'the app'} does not define. A deployment refuses the push.`)
+    }
   }
 
   // ---- the test-facing API -------------------------------------------------------------
@@ -280,9 +309,21 @@ export class TestBackend implements SocketHost {
     return this.sessions.authErrors
   }
 
-  /** Errors inside the backend itself (a bug, not a function failure); tests may assert none. */
+  /**
+   * Errors inside the backend itself (a bug, not a function failure), and the deploy error of the
+   * functions it started with (see {@link ready}); tests may assert none.
+   */
   get internalErrors(): readonly unknown[] {
     return this.errors
+  }
+
+  /**
+   * Resolves once the functions are deployed as a push deploys them: crons checked (a schedule
+   * that never runs, a function whose module fails to load: a deploy error, which this rejects
+   * with) and the deploy-time run of each interval cron done. Clients' calls wait for it anyway.
+   */
+  ready(): Promise<void> {
+    return this.deployment
   }
 
   /**
@@ -362,7 +403,10 @@ export class TestBackend implements SocketHost {
     return result
   }
 
-  /** Runs the job of `convex/crons.ts` named `name` now, as its schedule would. */
+  /**
+   * Runs the job of `convex/crons.ts` named `name` now, as its schedule would; a component's own
+   * job by `"<component>:<name>"`.
+   */
   async runCron(name: string): Promise<void> {
     const jobs = await this.loadCrons()
     const job = jobs[name]
@@ -394,7 +438,11 @@ export class TestBackend implements SocketHost {
       if (round > 10_000)
         throw new Error('[vueuse-convex] finishScheduled(): scheduled functions kept scheduling more after 10,000 runs; a function that reschedules itself forever never finishes. Advance the timers yourself (vi.advanceTimersByTimeAsync) to run some of them.')
       if (next.fake) {
-        await next.fake.tickAsync(Math.max(0, next.due - next.fake.now))
+        if (next.due > next.fake.now)
+          await next.fake.tickAsync(next.due - next.fake.now)
+        // A 0 ms timer armed while the fake clock ticks fires 1 ms late (@sinonjs/fake-timers);
+        // a deployment runs it at once: so does this, at its time.
+        this.clock.fireDue(next)
       }
       else if ((globalThis.setTimeout as unknown) !== realSetTimeoutGlobal) {
         if (!advanceTimers)
@@ -465,6 +513,8 @@ export class TestBackend implements SocketHost {
     const next = this.createExecutor({ ...this.options, schema: functions.schema })
     try {
       next.importData(data)
+      if (this.options.crons !== false)
+        await this.checkCrons(await this.loadCrons(modules, next), next, modules)
     }
     catch (e) {
       next.close()
@@ -486,6 +536,7 @@ export class TestBackend implements SocketHost {
     this.crons = undefined
     this.scheduleCrons()
     this.sessions.invalidate()
+    await this.deployment
   }
 
   /** Closes every connection for good, stops crons and stops answering `fetch`. */
@@ -529,14 +580,37 @@ export class TestBackend implements SocketHost {
 
   /** One run of a cron job, as its schedule runs it: any function, its JSON arguments decoded. */
   private runJob(job: CronJob): Promise<unknown> {
-    return this.executor.callAny(job.name, jsonToConvex((job.args?.[0] ?? {}) as JSONValue))
+    return this.executor.callAny(job.name, jsonToConvex((job.args?.[0] ?? {}) as JSONValue), job.componentPath)
   }
 
-  private loadCrons(): Promise<Record<string, CronJob>> {
-    const key = moduleKey(this.modules, 'crons')
-    return this.crons ??= key
-      ? this.modules[key]().then(module => (module?.default?.isCrons ? module.default.crons : {}) as Record<string, CronJob>)
-      : Promise.resolve({})
+  /**
+   * The cron jobs of `modules` (the app's `crons.ts`, by name) and of the components `executor`
+   * registered (a component folder has a `convex/` folder's structure, `crons.ts` included: by
+   * `"<component>:<name>"`). Cached for the current functions.
+   */
+  private loadCrons(modules = this.modules, executor = this.executor): Promise<Record<string, CronJob>> {
+    const load = async () => {
+      const jobs: Record<string, CronJob> = {}
+      for (const [path, source] of [['', modules] as const, ...executor.componentModules]) {
+        const key = moduleKey(source, 'crons')
+        if (!key)
+          continue
+        let module: any
+        try {
+          module = await source[key]()
+        }
+        catch (e) {
+          throw new Error(`${path ? `The crons.ts of component "${path}"` : 'convex/crons.ts'} failed to load: ${(e as Error).message} A deployment refuses the push.`, { cause: e })
+        }
+        const crons = (module?.default?.isCrons ? module.default.crons : {}) as Record<string, CronJob>
+        for (const [name, job] of Object.entries(crons))
+          jobs[path ? `${path}:${name}` : name] = { ...job, componentPath: path }
+      }
+      return jobs
+    }
+    if (modules !== this.modules || executor !== this.executor)
+      return load()
+    return this.crons ??= load()
   }
 
   /**

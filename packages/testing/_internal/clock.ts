@@ -25,9 +25,14 @@ export interface ClockTimer {
   kind: TimerKind
   /** When it fires, in the time (`Date.now()`) of the timers it is armed on. */
   due: number
-  /** The fake clock it is armed on, if the timers current when it was armed are fake ones. */
-  fake: FakeClock | undefined
+  /**
+   * The fake clock it is armed on, if the timers current when it was armed are fake ones (read
+   * when asked: a fake-timer library marks its `setTimeout` with its clock after installing it).
+   */
+  readonly fake: FakeClock | undefined
   readonly fire: () => void
+  /** The `setTimeout` it is armed with. */
+  set?: SetTimer
   handle?: Handle
   clear?: ClearTimer
 }
@@ -43,11 +48,14 @@ const clocks = new Set<Clock>()
 /** While convex-test schedules a function: the clock its timer goes to (see {@link routeTimers}). */
 const routing = new AsyncLocalStorage<Clock>()
 
+/** The fake clock behind a `setTimeout`, if it is a fake one. */
+const fakeOf = (set: (SetTimer & { clock?: FakeClock }) | undefined) => typeof set?.clock?.tickAsync === 'function' ? set.clock : undefined
+
 /** The timers current now, with the clock behind them if they are fake ones. */
 function currentTimers(): { set: SetTimer, clear: ClearTimer, fake: FakeClock | undefined } {
   // The global's own value, not a clock's scheduleTimer.
   const set: SetTimer & { clock?: FakeClock } = routing.getStore() ? routing.exit(() => g.setTimeout) : g.setTimeout
-  const fake = typeof set.clock?.tickAsync === 'function' ? set.clock : undefined
+  const fake = fakeOf(set)
   // A fake setTimeout is swapped before its clearTimeout: pair each with its own.
   // Called with the global as `this`: a browser's clearTimeout refuses any other.
   const clearGlobal = (set === initial.set ? initial.clear : g.clearTimeout) as ClearTimer
@@ -120,7 +128,9 @@ export class Clock {
     const timer: ClockTimer = {
       kind,
       due: (fake ? fake.now : Date.now()) + Math.max(0, ms),
-      fake,
+      get fake() {
+        return fakeOf(timer.set)
+      },
       fire: () => {
         if (!this.timers.has(timer))
           return
@@ -136,6 +146,14 @@ export class Clock {
     this.timers.add(timer)
     this.arm(timer, Math.max(0, ms))
     return timer
+  }
+
+  /** Fires `timer` now if it is still pending and due (by its own time), instead of on its timers. */
+  fireDue(timer: ClockTimer): void {
+    if (this.timers.has(timer) && timer.due <= (timer.fake ? timer.fake.now : Date.now())) {
+      timer.clear?.(timer.handle)
+      timer.fire()
+    }
   }
 
   clearTimeout(timer: ClockTimer | undefined): void {
@@ -163,8 +181,8 @@ export class Clock {
     for (const timer of this.timers) {
       const remaining = Math.max(0, timer.due - (timer.fake ? timer.fake.now : before))
       timer.clear?.(timer.handle)
-      timer.fake = currentTimers().fake
-      timer.due = (timer.fake ? timer.fake.now : before) + remaining
+      const fake = currentTimers().fake
+      timer.due = (fake ? fake.now : before) + remaining
       this.arm(timer, remaining)
       // Real timers' time is only known once the swap is done (Date follows setTimeout).
       if (!timer.fake)
@@ -183,6 +201,7 @@ export class Clock {
     const { set, clear } = currentTimers()
     const handle = set.call(g, timer.fire, Math.min(ms, MAX_WAIT))
     ;(handle as { unref?: () => void })?.unref?.()
+    timer.set = set
     timer.handle = handle
     timer.clear = clear
   }

@@ -1,7 +1,8 @@
-// The jobs of the app's `convex/crons.ts`, run on their schedules (UTC, as on Convex) as timers
+// The jobs of the app's `convex/crons.ts` (and of its components' own), run on their schedules (UTC, as on Convex) as timers
 // of the backend's clock, so a test's fake timers drive them whenever they are switched on.
 import type { JSONValue } from 'convex/values'
 import type { Clock, ClockTimer } from './clock'
+import { Cron } from 'croner'
 
 type Schedule
   = | { type: 'interval', seconds?: number, minutes?: number, hours?: number }
@@ -16,93 +17,38 @@ export interface CronJob {
   name: string
   args: JSONValue[]
   schedule: Schedule
+  /** The component whose `crons.ts` has it (`''` or none: the app's). */
+  componentPath?: string
 }
 
 const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
-const MINUTE = 60_000
 
-/** The allowed values of one field of a cron expression. */
-function field(text: string, min: number, max: number, names: string[] = [], nameBase = min): Set<number> {
-  const values = new Set<number>()
-  const value = (token: string) => {
-    const named = names.findIndex(name => name.slice(0, 3) === token.toLowerCase().slice(0, 3))
-    const n = named >= 0 && /[a-z]/i.test(token) ? named + nameBase : Number(token)
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new Error(`"${token}" is not a value from ${min} to ${max}`)
-    return n
-  }
-  for (const part of text.split(',')) {
-    const [range, stepText] = part.split('/')
-    const step = stepText === undefined ? 1 : Number(stepText)
-    if (!Number.isInteger(step) || step < 1)
-      throw new Error(`"/${stepText}" is not a step`)
-    const [from, to] = range === '*'
-      ? [min, max]
-      : range.includes('-')
-        ? range.split('-').map(value) as [number, number]
-        : [value(range), stepText === undefined ? value(range) : max]
-    for (let n = from; n <= to; n += step) values.add(n)
-  }
-  return values
-}
-
-interface CronFields { minute: Set<number>, hour: Set<number>, day: Set<number>, month: Set<number>, weekday: Set<number>, anyDay: boolean, anyWeekday: boolean }
-
-/** Parses a five-field cron expression (`minute hour day-of-month month day-of-week`, UTC). */
-export function parseCron(expression: string): CronFields {
-  const parts = expression.trim().split(/\s+/)
-  if (parts.length !== 5)
+/**
+ * A five-field cron expression (`minute hour day-of-month month day-of-week`, UTC), checked as a
+ * deployment checks it when it is pushed (croner parses it; day-of-month OR day-of-week, as cron).
+ * Throws, saying what is wrong, for one that is malformed or never matches a date.
+ */
+export function parseCron(expression: string): Cron {
+  if (expression.trim().split(/\s+/).length !== 5)
     throw new Error(`Cron expression "${expression}" must have 5 fields (minute hour day month weekday), in UTC.`)
+  let cron: Cron
   try {
-    const weekday = field(parts[4], 0, 7, DAYS, 0)
-    if (weekday.delete(7))
-      weekday.add(0)
-    return {
-      minute: field(parts[0], 0, 59),
-      hour: field(parts[1], 0, 23),
-      day: field(parts[2], 1, 31),
-      month: field(parts[3], 1, 12, MONTHS, 1),
-      weekday,
-      anyDay: parts[2] === '*',
-      anyWeekday: parts[4] === '*',
-    }
+    cron = new Cron(expression, { timezone: 'UTC', paused: true })
   }
   catch (e) {
-    throw new Error(`Cron expression "${expression}": ${(e as Error).message}.`)
+    throw new Error(`Cron expression "${expression}": ${(e as Error).message.replace(/^CronPattern: /, '')}.`)
   }
+  if (!cron.nextRun(new Date(0)) && !cron.nextRun())
+    throw new Error(`Cron expression "${expression}" never matches a date.`)
+  return cron
 }
 
-/** The first minute after `after` (ms) that `fields` allow. */
-function nextCron(fields: CronFields, after: number): number {
-  const t = new Date(Math.floor(after / MINUTE) * MINUTE + MINUTE)
-  const limit = after + 5 * 366 * 24 * 60 * MINUTE
-  while (t.getTime() < limit) {
-    if (!fields.month.has(t.getUTCMonth() + 1)) {
-      t.setUTCMonth(t.getUTCMonth() + 1, 1)
-      t.setUTCHours(0, 0)
-      continue
-    }
-    const dayOk = fields.day.has(t.getUTCDate())
-    const weekdayOk = fields.weekday.has(t.getUTCDay())
-    // As in cron: when both day fields are restricted, either one matching is enough.
-    const matches = fields.anyDay ? weekdayOk : fields.anyWeekday ? dayOk : dayOk || weekdayOk
-    if (!matches) {
-      t.setUTCDate(t.getUTCDate() + 1)
-      t.setUTCHours(0, 0)
-      continue
-    }
-    if (!fields.hour.has(t.getUTCHours())) {
-      t.setUTCHours(t.getUTCHours() + 1, 0)
-      continue
-    }
-    if (!fields.minute.has(t.getUTCMinutes())) {
-      t.setUTCMinutes(t.getUTCMinutes() + 1)
-      continue
-    }
-    return t.getTime()
-  }
-  throw new Error('This cron expression never matches a date.')
+/** The first minute after `after` (ms) that `expression` allows. */
+function nextCron(expression: string, after: number): number {
+  const next = parseCron(expression).nextRun(new Date(after))
+  if (!next)
+    throw new Error(`Cron expression "${expression}" matches no date after ${new Date(after).toISOString()}.`)
+  return next.getTime()
 }
 
 /** The cron expression of a calendar schedule, or `null` for an interval. */
@@ -125,19 +71,36 @@ export function nextRun(schedule: Schedule, after: number): number {
       throw new Error('An interval cron needs seconds, minutes or hours greater than 0.')
     return after + ms
   }
-  return nextCron(parseCron(asCron(schedule)!), after)
+  return nextCron(asCron(schedule)!, after)
 }
 
 /** When each job runs next, by name: what a deploy keeps for the jobs it does not change. */
 export type CronPlan = Map<string, { schedule: string, due: number }>
 
 /**
- * Runs every job of `crons` on its schedule, as timers of `clock`, until the returned function is
- * called. `run` executes one job (the backend's own scheduler path); its failures are the job's.
- * As on Convex, an interval job first runs when it is deployed, then every interval; a job that
- * `previous` (the plan of the deploy before) already had, with the same schedule, keeps its time.
+ * Checks every job's schedule as a deployment does when it is pushed: throws, naming the job and
+ * its `crons.ts`, for one that would never run (`'0 0 31 2 *'`) or cannot be read.
  */
-export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) => Promise<unknown>, clock: Clock, previous?: CronPlan): { stop: () => void, plan: CronPlan } {
+export function checkCrons(crons: Record<string, CronJob>): void {
+  for (const [id, job] of Object.entries(crons)) {
+    try {
+      nextRun(job.schedule, Date.now())
+    }
+    catch (e) {
+      const file = job.componentPath ? `the crons.ts of component "${job.componentPath}"` : 'convex/crons.ts'
+      throw new Error(`Cron job "${id.slice(id.indexOf(':') + 1)}" in ${file}: ${(e as Error).message} Fix its schedule: a deployment refuses the push.`)
+    }
+  }
+}
+
+/**
+ * Runs every job of `crons` on its schedule, as timers of `clock`, until `stop` is called. `run`
+ * executes one job (the backend's own scheduler path); its failures are the job's. As on Convex,
+ * an interval job first runs when it is deployed — at once: `deployed` settles when those runs
+ * have — then every interval; a job that `previous` (the plan of the deploy before) already had,
+ * with the same schedule, keeps its time.
+ */
+export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) => Promise<unknown>, clock: Clock, previous?: CronPlan): { stop: () => void, plan: CronPlan, deployed: Promise<void> } {
   const plan: CronPlan = new Map()
   const timers = new Map<string, ClockTimer>()
   let stopped = false
@@ -150,13 +113,24 @@ export function startCrons(crons: Record<string, CronJob>, run: (job: CronJob) =
       void run(job).catch(() => {})
     }, Math.max(0, due - clock.now()), 'cron'))
   }
+  const now = clock.now()
+  const deployRuns: Array<Promise<unknown>> = []
   for (const [id, job] of Object.entries(crons)) {
     const kept = previous?.get(id)
-    const now = clock.now()
-    arm(id, job, kept?.schedule === JSON.stringify(job.schedule) ? kept.due : job.schedule.type === 'interval' ? now : nextRun(job.schedule, now))
+    if (kept?.schedule === JSON.stringify(job.schedule)) {
+      arm(id, job, kept.due)
+    }
+    else if (job.schedule.type === 'interval') {
+      deployRuns.push(run(job).catch(() => {}))
+      arm(id, job, nextRun(job.schedule, now))
+    }
+    else {
+      arm(id, job, nextRun(job.schedule, now))
+    }
   }
   return {
     plan,
+    deployed: Promise.all(deployRuns).then(() => {}),
     stop: () => {
       stopped = true
       for (const timer of timers.values()) clock.clearTimeout(timer)

@@ -11,12 +11,23 @@ const PROXY = Symbol.for('vueuse-convex:environment')
 const MARK = '\u0000convex-env:'
 const MARKED = /\0convex-env:(\w+)\0/g
 
+/**
+ * What a running function sees: its backend's variables, over the process's own (`inherit`) or
+ * alone (`vueuse-convex dev`, where a function sees only what `env set` set, as on a deployment).
+ */
+export interface RunningEnvironment { env: Environment, inherit: boolean }
+
 /** The environment of the backend whose function runs in this async context (the executor tells). */
-let running: () => Environment | undefined = () => undefined
+let running: () => RunningEnvironment | undefined = () => undefined
 /** While a module is evaluated for every backend at once: the variables read as placeholders. */
 const placeholders = new AsyncLocalStorage<ReadonlySet<string>>()
 
-/** The proxy in `process.env`: the running backend's variables first; writes and the rest go to the process's own. */
+/**
+ * The proxy in `process.env`: the running backend's variables first (only them, for a backend
+ * that does not inherit the process's); writes and the rest go to the process's own, as plain
+ * assignments (Node's `process.env` takes nothing but configurable, writable, enumerable data
+ * properties: `vi.stubEnv` of a variable already set, twice, works).
+ */
 function installEnvironment(): void {
   // eslint-disable-next-line node/prefer-global/process -- the global one (browsers get a stand-in), which functions read
   const proc = (globalThis as any).process
@@ -28,20 +39,37 @@ function installEnvironment(): void {
       return undefined
     if (placeholders.getStore()?.has(key))
       return { [key]: `${MARK}${key}\u0000` }
-    const env = running()
-    return env && key in env ? env : undefined
+    const current = running()
+    return current && (!current.inherit || key in current.env) ? current.env : undefined
   }
   proc.env = new Proxy(own, {
-    get: (target, key) => key === PROXY ? true : (overlay(key)?.[key as string] ?? Reflect.get(target, key)),
-    has: (target, key) => !!overlay(key) || Reflect.has(target, key),
+    get: (target, key) => {
+      if (key === PROXY)
+        return true
+      const env = overlay(key)
+      return env ? env[key as string] : Reflect.get(target, key)
+    },
+    has: (target, key) => {
+      const env = overlay(key)
+      return env ? env[key as string] !== undefined : Reflect.has(target, key)
+    },
     ownKeys: (target) => {
-      const env = running()
-      return env ? [...new Set([...Reflect.ownKeys(target), ...Object.keys(env)])] : Reflect.ownKeys(target)
+      const current = running()
+      if (!current)
+        return Reflect.ownKeys(target)
+      const keys = Object.keys(current.env).filter(key => current.env[key] !== undefined)
+      return current.inherit ? [...new Set([...Reflect.ownKeys(target), ...keys])] : keys
     },
     getOwnPropertyDescriptor: (target, key) => {
       const env = overlay(key)
-      return env ? { value: env[key as string], writable: true, enumerable: true, configurable: true } : Reflect.getOwnPropertyDescriptor(target, key)
+      if (!env)
+        return Reflect.getOwnPropertyDescriptor(target, key)
+      return env[key as string] === undefined ? undefined : { value: env[key as string], writable: true, enumerable: true, configurable: true }
     },
+    // Plain assignments to the process's own object (it is the receiver, not this proxy).
+    set: (target, key, value) => Reflect.set(target, key, value),
+    defineProperty: (target, key, descriptor) => 'value' in descriptor ? Reflect.set(target, key, descriptor.value) : Reflect.defineProperty(target, key, descriptor),
+    deleteProperty: (target, key) => Reflect.deleteProperty(target, key),
   })
 }
 
@@ -49,7 +77,7 @@ function installEnvironment(): void {
  * Puts a proxy in `process.env` (once per process) whose reads answer with the environment
  * `current()` gives — the one of the backend whose function runs in the calling async context.
  */
-export function followEnvironment(current: () => Environment | undefined): void {
+export function followEnvironment(current: () => RunningEnvironment | undefined): void {
   running = current
   installEnvironment()
 }

@@ -209,7 +209,15 @@ const reading = new AsyncLocalStorage<ReadSet>()
 /** Set while an action (or HTTP action) runs: it writes outside any transaction. */
 const inAction = new AsyncLocalStorage<boolean>()
 let lastActive: Executor | undefined
-const current = () => active.getStore() ?? lastActive
+/** convex-test's context of the instance whose function runs (see {@link worldOf}). */
+let worldStorage: AsyncLocalStorage<object> | undefined
+/** The executor of each convex-test instance, by its per-instance state. */
+const executorOfWorld = new WeakMap<object, Executor>()
+/**
+ * The executor whose function runs: the one that started it, else the one whose convex-test
+ * instance runs it (a test calling `backend.t` directly), else the last one (browsers).
+ */
+const current = () => active.getStore() ?? executorOfWorld.get(worldStorage?.getStore() ?? executorOfWorld) ?? lastActive
 
 let escapeContext: <R>(fn: () => R) => R = fn => fn()
 
@@ -319,6 +327,8 @@ export interface ExecutorOptions {
   clock: Clock
   /** The deployment's environment variables its functions see in `process.env`. */
   environment: () => Environment
+  /** Whether functions see the process's variables under the deployment's. @default true */
+  inheritEnv?: boolean
   /** The backend's own key, which `ctx.auth.signJwt` signs with. @default convex-test's key of this instance */
   signingKey?: Promise<DeploymentKey>
 }
@@ -369,8 +379,10 @@ function worldOf(t: ReturnType<typeof convexTest>): { components: Record<string,
   const run = proto.run
   let world: any
   proto.run = function (this: unknown, store: any, ...rest: unknown[]) {
-    if (!world && store?.components && store?.transactionManager)
+    if (!world && store?.components && store?.transactionManager) {
       world = store
+      worldStorage = this as AsyncLocalStorage<object>
+    }
     return run.call(this, store, ...rest)
   }
   try {
@@ -402,11 +414,16 @@ export class Executor {
   private transactions = 0
   private idle: Array<() => void> = []
   private readonly lock: Lock
+  /** Clients' calls wait for this while the deployment is not ready (deploy-time cron runs). */
+  private gate: Promise<unknown> | undefined
+  /** The modules of each registered component, by component path (nested ones: `auth/rateLimiter`). */
+  readonly componentModules = new Map<string, Record<string, () => Promise<any>>>()
   private readonly isPublic: ReturnType<typeof publicFunctions>
   private readonly onWrite: (tables: WriteSet) => void
   private readonly world: ReturnType<typeof worldOf>
   readonly clock: Clock
   readonly environment: () => Environment
+  readonly inheritEnv: boolean
   closed = false
 
   constructor(options: ExecutorOptions) {
@@ -420,8 +437,15 @@ export class Executor {
     // eslint-disable-next-line node/prefer-global/process -- the stand-in for browsers
     g.process ??= { env: {} }
     this.t = convexTest(options.schema as any, options.modules)
+    // Every component a helper registers (nested ones included), with its modules: its crons.ts runs.
+    const t = this.t as unknown as { registerComponent: (path: string, schema: unknown, modules: Record<string, () => Promise<any>>) => unknown }
+    const register = t.registerComponent
+    const recording = { registerComponent: (path: string, schema: unknown, modules: Record<string, () => Promise<any>>) => {
+      this.componentModules.set(path, modules)
+      return register(path, schema, modules)
+    } }
     for (const [name, component] of Object.entries(options.components ?? {}))
-      registerComponent(this.t, name, component)
+      registerComponent({ ...t, ...recording } as typeof t, name, component)
     // A module loads when first called, before its function runs: in this backend's context,
     // so that what it reads of process.env as it loads (a provider's client id) is this backend's.
     this.isPublic = publicFunctions(options.modules, load => active.run(this, load))
@@ -430,8 +454,14 @@ export class Executor {
     this.onWrite = options.onWrite
     this.clock = options.clock
     this.environment = options.environment
-    followEnvironment(() => active.getStore()?.environment())
+    this.inheritEnv = options.inheritEnv ?? true
+    followEnvironment(() => {
+      const executor = active.getStore() ?? executorOfWorld.get(worldStorage?.getStore() ?? executorOfWorld)
+      return executor && { env: executor.environment(), inherit: executor.inheritEnv }
+    })
     this.world = worldOf(this.t)
+    if (this.world)
+      executorOfWorld.set(this.world, this)
     // `ctx.auth.signJwt` signs with the backend's key: convex-test reads it from its instance.
     if (this.world && options.signingKey)
       (this.world as { deploymentJwtKey?: Promise<DeploymentKey> }).deploymentJwtKey = options.signingKey
@@ -558,6 +588,8 @@ export class Executor {
    * wrong kind. `reads` collects the tables a query reads (its subscription's read set).
    */
   async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value, reads?: ReadSet): Promise<unknown> {
+    if (this.gate)
+      await this.gate
     const checked = this.isPublic(udfPath, kind === 'any' ? undefined : kind)
     const actual = typeof checked === 'string' ? checked : await checked
     const injected = this.failures.get(udfPath)
@@ -606,9 +638,17 @@ export class Executor {
     }
   }
 
-  /** Runs any function, public or internal, as the scheduler and crons do. */
-  callAny(udfPath: string, args: Value): Promise<unknown> {
-    return this.exec(() => (this.t as any).fun({ udfPath: normalizeUdfPath(udfPath), componentPath: '' }, args))
+  /** Runs any function, public or internal, of the app or of a component, as the scheduler and crons do. */
+  callAny(udfPath: string, args: Value, componentPath = ''): Promise<unknown> {
+    return this.exec(() => (this.t as any).fun({ udfPath: normalizeUdfPath(udfPath), componentPath }, args))
+  }
+
+  /** Clients' calls wait until `ready` settles (whichever way). */
+  waitFor(ready: Promise<unknown>): void {
+    const gate = this.gate = ready.then(() => {}, () => {}).then(() => {
+      if (this.gate === gate)
+        this.gate = undefined
+    })
   }
 
   /** Runs `fn` in this backend's context, one at a time where the lock is on. */

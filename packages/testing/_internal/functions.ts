@@ -50,6 +50,43 @@ export function moduleKey(modules: Record<string, unknown>, name: string): strin
   return Object.keys(modules).find(path => path.startsWith(root) && file.test(path.slice(root.length)))
 }
 
+/** The loaders of `modules` by module path (`messages`, `lib/util`), as udf paths name them. */
+function modulesByPath(modules: Record<string, () => Promise<any>>): Map<string, { key: string, load: () => Promise<any> }> {
+  const root = convexRoot(modules)
+  const byPath = new Map<string, { key: string, load: () => Promise<any> }>()
+  for (const [key, load] of Object.entries(modules)) {
+    if (key.startsWith(root))
+      byPath.set(key.slice(root.length).replace(/\.[^./]+$/, ''), { key, load })
+  }
+  return byPath
+}
+
+/** The error of a module that fails to load (a missing npm package), as a deployment's push reports it. */
+function loadError(key: string, e: unknown): DeploymentError {
+  const reason = e instanceof Error ? e.message : String(e)
+  return new DeploymentError(`The module ${key.replace(/^(?:\.\.?\/)+/, '')} failed to load, so none of its functions can run (a deployment refuses to push it): ${reason}`, { cause: e })
+}
+
+/**
+ * The function `udfPath` (`"module:export"`) of `modules`, loaded: `undefined` when there is no
+ * such registered function; a {@link DeploymentError} with the import error when its module fails to load.
+ */
+export async function loadFunction(modules: Record<string, () => Promise<any>>, udfPath: string): Promise<RegisteredFunction | undefined> {
+  const [modulePath, exportName = 'default'] = udfPath.split(':')
+  const found = modulesByPath(modules).get(modulePath.replace(/\.js$/, ''))
+  if (!found)
+    return undefined
+  let module: any
+  try {
+    module = await found.load()
+  }
+  catch (e) {
+    throw loadError(found.key, e)
+  }
+  const fn = module?.[exportName]
+  return fn && (fn.isQuery || fn.isMutation || fn.isAction) ? fn : undefined
+}
+
 /**
  * Checks the calls of clients against the app's modules (as convex-test takes them, with
  * their `_generated/` folder): returns a function that gives the kind of `udfPath` when it is
@@ -61,12 +98,7 @@ export function publicFunctions(
   /** Runs a module's loading in the backend's context, so that what it reads of `process.env` at load time is the backend's. */
   within: <T>(load: () => T) => T = load => load(),
 ): (udfPath: string, kind?: FunctionKind) => FunctionKind | Promise<FunctionKind> {
-  const root = convexRoot(modules)
-  const byModule = new Map<string, () => Promise<any>>()
-  for (const [path, load] of Object.entries(modules)) {
-    if (path.startsWith(root))
-      byModule.set(path.slice(root.length).replace(/\.[^./]+$/, ''), load)
-  }
+  const byModule = modulesByPath(modules)
   const loading = new Map<string, Promise<FunctionKind | null>>()
   // Once a module has loaded, its answer is given at once: every call asks, and an await
   // per call is a turn of the microtask queue for nothing.
@@ -86,8 +118,13 @@ export function publicFunctions(
     let found = loading.get(udfPath)
     if (!found) {
       const [modulePath, exportName = 'default'] = udfPath.split(':')
-      const load = byModule.get(modulePath)
-      found = (load ? within(load).then(module => kindOf(module?.[exportName]), () => null) : Promise.resolve(null))
+      const module = byModule.get(modulePath)
+      // A module that fails to load is reported with its error (not as a missing function).
+      found = (module
+        ? within(module.load).then(loaded => kindOf(loaded?.[exportName]), (e) => {
+            throw loadError(module.key, e)
+          })
+        : Promise.resolve(null))
         .then((actual) => {
           known.set(udfPath, actual)
           return actual

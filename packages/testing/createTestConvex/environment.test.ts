@@ -1,7 +1,7 @@
 // What a deployment gives its functions: CONVEX_CLOUD_URL, CONVEX_SITE_URL and its own
 // environment variables in process.env, per backend, and auth.config.ts read with them.
 import type { TestConvex } from '.'
-import { afterEach, expect, it } from 'vitest'
+import { afterEach, expect, it, vi } from 'vitest'
 import { createTestConvex } from '.'
 import { serveTestConvex } from '../node'
 import { api, modules, schema } from '../test/app'
@@ -60,5 +60,40 @@ it('reads auth.config.ts with each backend\'s own CONVEX_SITE_URL, so each accep
     await convex.signIn({ sub: 'user_1' })
     expect(await convex.client.query(api.notes.whoami, {})).toBe('user_1')
     expect(convex.backend.authErrors).toEqual([])
+  }
+})
+
+it('lets a test set a variable that is already set while a backend is alive (vi.stubEnv twice, process.env.X = twice)', async () => {
+  const a = start()
+  try {
+    vi.stubEnv('VUEUSE_CONVEX_STUBBED', 'a')
+    vi.stubEnv('VUEUSE_CONVEX_STUBBED', 'b')
+    expect(process.env.VUEUSE_CONVEX_STUBBED).toBe('b')
+    process.env.VUEUSE_CONVEX_ASSIGNED = 'x'
+    process.env.VUEUSE_CONVEX_ASSIGNED = 'y'
+    expect(process.env.VUEUSE_CONVEX_ASSIGNED).toBe('y')
+    // Functions see the process's variables under their backend's.
+    expect(await a.client.query(api.notes.env, { name: 'VUEUSE_CONVEX_STUBBED' })).toBe('b')
+  }
+  finally {
+    vi.unstubAllEnvs()
+    delete process.env.VUEUSE_CONVEX_ASSIGNED
+  }
+  expect(process.env.VUEUSE_CONVEX_STUBBED).toBeUndefined()
+  expect('VUEUSE_CONVEX_ASSIGNED' in process.env).toBe(false)
+})
+
+it('gives the functions of a backend with inheritEnv: false only its own variables, as a deployment does', async () => {
+  const isolated = start({ env: { OWN: 'mine' }, inheritEnv: false })
+  const inheriting = start()
+  process.env.VUEUSE_CONVEX_PROCESS_ONLY = 'process'
+  try {
+    expect(await isolated.client.query(api.notes.env, { name: 'VUEUSE_CONVEX_PROCESS_ONLY' })).toBeNull()
+    expect(await isolated.client.query(api.notes.env, { name: 'OWN' })).toBe('mine')
+    expect(await isolated.client.query(api.notes.env, { name: 'CONVEX_SITE_URL' })).toBe(isolated.backend.siteUrl)
+    expect(await inheriting.client.query(api.notes.env, { name: 'VUEUSE_CONVEX_PROCESS_ONLY' })).toBe('process')
+  }
+  finally {
+    delete process.env.VUEUSE_CONVEX_PROCESS_ONLY
   }
 })

@@ -110,7 +110,7 @@ describe('crons.ts', () => {
     expect(new Date(nextRun({ type: 'cron', cron: '0 12 29 2 *' }, at('2026-03-01T00:00:00Z'))).toISOString()).toBe('2028-02-29T12:00:00.000Z')
     expect(new Date(nextRun({ type: 'monthly', day: 31, hourUTC: 0 }, at('2026-04-01T00:00:00Z'))).toISOString()).toBe('2026-05-31T00:00:00.000Z')
     expect(() => parseCron('* * *')).toThrow(/must have 5 fields/)
-    expect(() => parseCron('61 * * * *')).toThrow(/"61" is not a value from 0 to 59/)
+    expect(() => parseCron('61 * * * *')).toThrow(/Invalid value for minute: 61/)
   })
 })
 
