@@ -133,6 +133,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
   const deployment: Deployment = {
     env: () => ({ ...environment.variables, CONVEX_CLOUD_URL: server?.url, CONVEX_SITE_URL: server?.siteUrl }),
     log,
+    root: cwd,
   }
   const evaluate = <T>(load: () => T): T => evaluateIn(deployment, load)
   /** Loads the bundle's modules (`only`: some) as the deployment's code, their functions named in its logs. */

@@ -5,7 +5,9 @@
 // only, never the shell's that started the command.
 import type { Environment } from '../_internal/environment'
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { sep } from 'node:path'
 import process from 'node:process'
+import { pathToFileURL } from 'node:url'
 import { format } from 'node:util'
 
 /** One local deployment's runtime: where its lines go, what its code reads in `process.env`. */
@@ -14,6 +16,8 @@ export interface Deployment {
   env: () => Environment
   /** Where its functions' lines go. */
   log: (line: string, level: 'info' | 'error') => void
+  /** The project folder: paths in stack traces are relative to it. */
+  root?: string
 }
 
 /** The kinds of function, as Convex's logs abbreviate them. */
@@ -103,6 +107,19 @@ function install(): void {
   }
 }
 
+/**
+ * An uncaught error as a deployment's log shows it: its stack down to the function (the frames
+ * of the backend that called it left out), paths relative to the project.
+ */
+function describeError(e: unknown, root: string | undefined): string {
+  if (!(e instanceof Error))
+    return format(e)
+  const lines = (e.stack ?? `${e.name}: ${e.message}`).split('\n')
+  const end = lines.findIndex(line => line.includes('runConvexFunction'))
+  const text = lines.slice(0, end === -1 ? undefined : end).join('\n')
+  return root ? text.replaceAll(`${pathToFileURL(root).href}/`, '').replaceAll(`${root}${sep}`, '') : text
+}
+
 function prefix(fn: { kind: Kind, name: string }): string {
   return `[CONVEX ${fn.kind}(${fn.name})]`
 }
@@ -120,7 +137,7 @@ function wrap(deployment: Deployment, fn: { _handler: (...args: any[]) => any },
   wrapped.add(fn)
   const handler = fn._handler
   fn._handler = function (this: unknown, ...args: unknown[]) {
-    return running.run({ deployment, fn: { kind, name }, written: {} }, async () => {
+    return running.run({ deployment, fn: { kind, name }, written: {} }, async function runConvexFunction() {
       try {
         return await handler.apply(this, args)
       }
@@ -128,7 +145,7 @@ function wrap(deployment: Deployment, fn: { _handler: (...args: any[]) => any },
         if (!(e && typeof e === 'object' && reported.has(e))) {
           if (e && typeof e === 'object')
             reported.add(e)
-          const line = `${prefix({ kind, name })} Uncaught ${e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : format(e)}`
+          const line = `${prefix({ kind, name })} Uncaught ${describeError(e, deployment.root)}`
           running.exit(() => deployment.log(line, 'error'))
         }
         throw e
