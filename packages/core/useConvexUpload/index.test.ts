@@ -1,4 +1,6 @@
 import type { GenericId } from 'convex/values'
+import type { AddressInfo } from 'node:net'
+import { createServer } from 'node:http'
 import { describe, expect, expectTypeOf, it, vi } from 'vitest'
 import { watch } from 'vue'
 import { useConvexUpload } from '.'
@@ -98,6 +100,25 @@ describe('useConvexUpload', () => {
     const refusing = withClient({ mutation: async () => `${convex.backend.url}/api/storage/upload` }, () => useConvexUpload(api.files.generateUploadUrl))
     await expect(refusing.result.upload(file(10))).rejects.toThrow(/the upload failed with HTTP 400/)
     expect(refusing.result.status.value).toBe('error')
+  })
+
+  it('rejects, saying so, when the upload URL answers 2xx with something that is not a storage id', async () => {
+    // A URL that is not Convex's (a proxy's page, a typo'd route): 200 with HTML.
+    const server = createServer((request, response) => {
+      response.setHeader('Access-Control-Allow-Origin', '*')
+      response.setHeader('Access-Control-Allow-Headers', '*')
+      response.end(request.method === 'OPTIONS' ? '' : '<html>Welcome</html>')
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`
+      const notConvex = withClient({ mutation: async () => url }, () => useConvexUpload(api.files.generateUploadUrl))
+      await expect(notConvex.result.upload(file(10))).rejects.toThrow(/answered HTTP 200 without a storage id .*<html>Welcome<\/html>/)
+      expect(notConvex.result.status.value).toBe('error')
+    }
+    finally {
+      server.close()
+    }
   })
 
   it('types upload() from the save mutation', () => {

@@ -97,7 +97,17 @@ const abortError = () => new DOMException('The upload was aborted.', 'AbortError
 /** POSTs `file` to an upload URL; resolves with the `storageId` the deployment answers. */
 function send(url: string, file: Blob, upload: Upload, onProgress: () => void): Promise<GenericId<'_storage'>> {
   const failed = (status: number, body: string) => usageError(8, 'useConvexUpload', process.env.NODE_ENV !== 'production' && `the upload failed with HTTP ${status}: ${body.slice(0, 200)}`)
-  const stored = (body: string) => (JSON.parse(body) as { storageId: GenericId<'_storage'> }).storageId
+  /** The `storageId` of the deployment's answer (`{ "storageId": "…" }`); a clear error for any other. */
+  const stored = (status: number, body: string): GenericId<'_storage'> => {
+    let storageId: unknown
+    try {
+      storageId = (JSON.parse(body) as { storageId?: unknown } | null)?.storageId
+    }
+    catch {}
+    if (typeof storageId !== 'string')
+      throw usageError(8, 'useConvexUpload', process.env.NODE_ENV !== 'production' && `the upload URL answered HTTP ${status} without a storage id (Convex answers {"storageId": "…"}): ${body.slice(0, 200)}. Use the URL ctx.storage.generateUploadUrl() returns.`)
+    return storageId as GenericId<'_storage'>
+  }
   if (typeof XMLHttpRequest === 'function') {
     // Only XMLHttpRequest reports the progress of a request's body.
     return new Promise((resolve, reject) => {
@@ -113,10 +123,16 @@ function send(url: string, file: Blob, upload: Upload, onProgress: () => void): 
         }
       })
       xhr.addEventListener('load', () => {
-        if (xhr.status >= 200 && xhr.status < 300)
-          resolve(stored(xhr.responseText))
-        else
-          reject(failed(xhr.status, xhr.responseText))
+        // Settles whatever the answer: a listener that throws would leave the upload pending.
+        try {
+          if (xhr.status >= 200 && xhr.status < 300)
+            resolve(stored(xhr.status, xhr.responseText))
+          else
+            reject(failed(xhr.status, xhr.responseText))
+        }
+        catch (e) {
+          reject(e)
+        }
       })
       xhr.addEventListener('error', () => reject(usageError(8, 'useConvexUpload', process.env.NODE_ENV !== 'production' && `the upload could not reach ${new URL(url).origin} (network error).`)))
       xhr.addEventListener('abort', () => reject(abortError()))
@@ -131,7 +147,7 @@ function send(url: string, file: Blob, upload: Upload, onProgress: () => void): 
       const body = await response.text()
       if (!response.ok)
         throw failed(response.status, body)
-      return stored(body)
+      return stored(response.status, body)
     },
     (e) => {
       throw upload.aborted ? abortError() : e
