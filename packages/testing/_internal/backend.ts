@@ -38,8 +38,12 @@ const REAL_WAIT_MS = 2000
 const timerTurn = () => new Promise<void>(resolve => realSetTimeout(resolve, 0))
 /** The real clock, captured before a test can fake it. */
 const realNow = globalThis.performance.now.bind(globalThis.performance)
-/** How long `flush()` waits for the backend to go quiet before it says what is still pending. */
-const FLUSH_BUDGET_MS = 4000
+/**
+ * How long `flush()` waits for the backend to go quiet while nothing moves (no commit, no message
+ * in or out, no request started or finished) before it says what is still pending: a function
+ * waiting on fake timers moves nothing; a heavy job on a loaded machine keeps moving.
+ */
+const FLUSH_STALL_MS = 10_000
 
 export interface TestBackendOptions {
   /** Your `convex/schema.ts` default export. @default undefined (no schema) */
@@ -99,7 +103,7 @@ export interface TestBackendOptions {
    */
   signingKey?: JWK
   /**
-   * Accept tokens signed with the test kit's published key ({@link createTestToken},
+   * Accept tokens signed with the test kit's published key (`createTestToken()`,
    * `backend.createToken()`) for every provider. `dev` turns it off: anyone can sign with a
    * published key, so a served deployment checks tokens against the app's providers only.
    * @default true
@@ -135,6 +139,8 @@ export class TestBackend implements SocketHost {
   private deployment: Promise<void> = Promise.resolve()
   private online = true
   private busy = 0
+  /** Requests tracked so far (a count that only moves forward: see {@link progress}). */
+  private started = 0
   private publicUrl: string | undefined
   private publicSiteUrl: string | undefined
   private readonly host: HttpHost & SessionHost
@@ -462,10 +468,11 @@ export class TestBackend implements SocketHost {
   /**
    * Resolves once the backend is quiet and every frame has reached the clients: await it
    * before asserting on what a component shows. Throws, saying what is pending, when the
-   * backend is still busy after 4 s (a function waiting on fake timers, say).
+   * backend stays busy for 10 s with nothing moving (a function waiting on fake timers, say).
    */
   async flush(): Promise<void> {
-    const start = realNow()
+    let start = realNow()
+    let progress = this.progress()
     let quietTicks = 0
     while (quietTicks < 4) {
       // The last check waits a timer turn: the client answers a new listener of a cached
@@ -473,9 +480,16 @@ export class TestBackend implements SocketHost {
       await (quietTicks === 3 ? timerTurn() : tick())
       const quiet = this.busy === 0 && [...this.sessions.connections].every(c => c.socket.idle)
       quietTicks = quiet ? quietTicks + 1 : 0
-      if (!quiet && realNow() - start > FLUSH_BUDGET_MS) {
+      if (quiet)
+        continue
+      const now = this.progress()
+      if (now !== progress) {
+        progress = now
+        start = realNow()
+      }
+      else if (realNow() - start > FLUSH_STALL_MS) {
         const sockets = [...this.sessions.connections].filter(c => !c.socket.idle).length
-        throw new Error(`[vueuse-convex] flush(): the backend is still busy after ${FLUSH_BUDGET_MS / 1000} s: ${this.busy} request(s) in progress, ${sockets} socket(s) with frames in flight. A function may be waiting on fake timers (advance them, e.g. vi.advanceTimersByTimeAsync) or on a latency you set (backend.setLatency).`)
+        throw new Error(`[vueuse-convex] flush(): the backend is still busy after ${FLUSH_STALL_MS / 1000} s with nothing moving: ${this.busy} request(s) in progress, ${sockets} socket(s) with frames in flight. A function may be waiting on fake timers (advance them, e.g. vi.advanceTimersByTimeAsync) or on a latency you set (backend.setLatency).`)
       }
     }
   }
@@ -632,15 +646,32 @@ export class TestBackend implements SocketHost {
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {
+    this.started++
     this.busy++
     return promise.finally(() => this.busy--)
   }
 
-  /** Waits (within the flush budget) until every queued query refresh has been sent. */
+  /** What moves while the backend works: commits, messages, requests started and finished. */
+  private progress(): string {
+    const { messagesIn, messagesOut } = this.sessions.stats
+    return `${this.executor.ts}:${messagesIn}:${messagesOut}:${this.busy}:${this.started}`
+  }
+
+  /** Waits (while things move: see {@link flush}) until every queued query refresh has been sent. */
   private async settled() {
-    const start = realNow()
-    while (this.busy > 0 && realNow() - start < FLUSH_BUDGET_MS)
+    let start = realNow()
+    let progress = this.progress()
+    while (this.busy > 0) {
       await tick()
+      const now = this.progress()
+      if (now !== progress) {
+        progress = now
+        start = realNow()
+      }
+      else if (realNow() - start > FLUSH_STALL_MS) {
+        break
+      }
+    }
   }
 }
 
