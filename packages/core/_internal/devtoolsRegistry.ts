@@ -1,6 +1,8 @@
 // What Vue Devtools shows of the plugin, collected while the app runs. Development only: every
 // caller is behind `process.env.NODE_ENV !== 'production'`, so production bundles drop it.
-import type { QuerySource } from './types'
+
+/** Where a value came from (types.ts's QuerySource, written out: types.ts imports this file). */
+type Source = 'ssr' | 'persisted' | 'cache' | 'live' | 'optimistic'
 
 /** One live query, as the devtools inspector shows it. */
 export interface DevtoolsQuery {
@@ -13,7 +15,7 @@ export interface DevtoolsQuery {
   updatedAt?: number
   updates: number
   /** Where `value` came from: the server render, storage, the cache, the subscription, or an optimistic update. */
-  source?: QuerySource
+  source?: Source
 }
 
 /** One paginated list: read when the inspector asks. */
@@ -62,7 +64,7 @@ function optimistic(client: unknown): boolean {
 }
 
 /** Records a value a reader was shown before the live one (`ssr`, `cache`, `persisted`). */
-export function noteKnown(registry: DevtoolsRegistry, key: string, value: unknown, source: QuerySource, at = Date.now()): void {
+export function noteKnown(registry: DevtoolsRegistry, key: string, value: unknown, source: Source, at = Date.now()): void {
   const query = registry.queries.get(key)
   if (query && query.source === undefined) {
     Object.assign(query, { value, source, updatedAt: at })
