@@ -13,6 +13,7 @@ import { ConvexClient } from 'convex/browser'
 import { anyApi } from 'convex/server'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startDevBackend } from '../dev'
+import { readStoredData } from './store'
 
 const root = resolve(import.meta.dirname, '../../..')
 const fixture = resolve(import.meta.dirname, '../test/app/convex')
@@ -164,6 +165,38 @@ describe('vueuse-convex dev: the data', () => {
     const last = await start()
     expect((await client(last.dev.url!).query(api.notes.list, {})).map((n: any) => n.body)).toEqual(['kept'])
   }, 180_000)
+
+  it('logs the writes that are not a client\'s mutation as they happen: HTTP actions, stored files, scheduled functions, actions\' runMutation', async () => {
+    project()
+    const { dev } = await start()
+    const c = client(dev.url!)
+    expect((await fetch(`${dev.siteUrl}/upload?name=a.txt`, { method: 'POST', body: 'file body' })).status).toBe(200)
+    expect((await fetch(`${dev.siteUrl}/hooks/x`, { method: 'POST', body: 'from a webhook' })).status).toBe(201)
+    await c.mutation(api.ticks.later, { job: 'scheduled', delayMs: 0 })
+    await c.mutation(api.ticks.laterSlowly, { job: 'from an action' })
+    // Read from the disk while dev still runs: each is in the log, not waiting for a save on close.
+    const onDisk = async () => {
+      for (let i = 0; ; i++) {
+        const documents = (readStoredData('.vueuse-convex', work!)?.components['']?.documents ?? []) as any[]
+        const found = {
+          upload: documents.find(d => d.name === 'a.txt'),
+          file: documents.find(d => String(d._id).endsWith('_storage')),
+          hook: documents.find(d => d.body === 'hook /hooks/x: from a webhook'),
+          ticks: documents.filter(d => String(d._id).endsWith('ticks')).map(d => d.job).sort(),
+        }
+        if ((found.upload && found.hook && found.ticks.includes('scheduled') && found.ticks.includes('from an action')) || i > 100)
+          return found
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+    }
+    const found = await onDisk()
+    expect(found.upload.storageId).toBe(found.file._id)
+    expect(found.hook).toBeDefined()
+    // (crons.ts's jobs write ticks too, and are logged as well)
+    expect(found.ticks).toEqual(expect.arrayContaining(['from an action', 'scheduled']))
+    const files = readStoredData('.vueuse-convex', work!)!.components[''].files
+    expect(Buffer.from(files[found.file._id].base64, 'base64').toString()).toBe('file body')
+  }, 120_000)
 
   it('reads the data.json of earlier versions into the new store, once', async () => {
     project()
