@@ -3,7 +3,6 @@
 // it, `.env` included): the deployment's URL from the environment, the app's `api`, `Id` and
 // `Doc` auto-imported from its convex/ folder, and Convex's entries in Vite's optimizeDeps.
 import type { Nuxt } from '@nuxt/schema'
-import type { Import } from 'unimport'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
@@ -18,6 +17,8 @@ const scratch = fileURLToPath(new URL('../node_modules/.cache/module-test', impo
 vi.setConfig({ testTimeout: 60_000 })
 
 const ENV = ['NUXT_PUBLIC_CONVEX_URL', 'CONVEX_URL', 'VITE_CONVEX_URL']
+/** An auto-import, as Nuxt's and Nitro's hooks list them. */
+interface Import { name: string, from: string, type?: boolean }
 const opened: Array<{ dir: string, nuxt: Nuxt }> = []
 
 /** A Nuxt app in a folder of its own: `files` are written relative to its root. */
@@ -39,7 +40,8 @@ async function imports(nuxt: Nuxt): Promise<{ app: Import[], server: Import[] }>
   await nuxt.callHook('imports:extend', app)
   // Nitro's config, with what Nuxt's own hooks write to.
   const config = { imports: { imports: [] as Import[] }, virtual: {}, alias: {}, externals: { inline: [] }, plugins: [], replace: {}, typescript: {}, rollupConfig: { plugins: [] } }
-  await nuxt.callHook('nitro:config', config as never)
+  // Nitro's hook, which @nuxt/schema's hook types do not list.
+  await (nuxt.callHook as (name: string, config: object) => Promise<unknown>)('nitro:config', config)
   return { app, server: config.imports.imports }
 }
 

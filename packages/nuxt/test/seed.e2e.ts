@@ -6,14 +6,17 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { fileURLToPath } from 'node:url'
 import { createTestConvex } from '@vueuse-convex/testing'
 import { serveTestConvex } from '@vueuse-convex/testing/node'
+import { anyApi } from 'convex/server'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { launchChromium } from '../../../docs/e2e/chromium'
 import { startNitro } from './helpers'
-import { api } from './seed-app/convex/_generated/api'
 import schema from './seed-app/convex/schema'
 
 const server = fileURLToPath(new URL('./seed-app/.output/server/index.mjs', import.meta.url))
 const modules = import.meta.glob(['./seed-app/convex/**/*.*s', '!**/*.d.ts'])
+// The seed-app's functions, untyped here: its generated types reach the seed's convex/actions.ts
+// example, which the repository's stricter settings refuse (seed-app/convex/tsconfig.json checks it).
+const api = anyApi
 
 let convex: ReturnType<typeof createTestConvex>
 let backend: Awaited<ReturnType<typeof serveTestConvex>>
