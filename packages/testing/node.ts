@@ -127,7 +127,7 @@ export async function serveTestConvex(backend: TestBackend, options: ServeTestCo
   const api = createServer(httpHandler(backend, false))
   const site = createServer(httpHandler(backend, true))
   for (const server of [api, site])
-    server.on('clientError', (_e, socket: Duplex) => socket.destroy())
+    server.on('clientError', (_e, socket: Duplex) => (socket.writable ? socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n') : socket.destroy()))
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   api.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())

@@ -6,7 +6,7 @@
 import type { TestConvex } from '../createTestConvex'
 import type { TestConvexServer } from '../node'
 import { Buffer } from 'node:buffer'
-import { createServer } from 'node:net'
+import { connect as connectTcp, createServer } from 'node:net'
 import { ConvexClient } from 'convex/browser'
 import { httpActionGeneric, httpRouter } from 'convex/server'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -169,6 +169,23 @@ describe('over HTTP', () => {
     expect((await fetch(`${url}/api/query`)).status).toBe(405)
     expect((await fetch(`${url}/nothing/here`)).status).toBe(404)
     expect((await fetch(`${url}/api/query`, { method: 'POST', headers: { authorization: 'Bearer not.a.jwt' }, body: '{}' })).status).toBe(401)
+  })
+
+  it('answers requests with a broken Host, none at all, or a garbage request line, and keeps serving', async () => {
+    const { url } = await serve()
+    const { port } = new URL(url)
+    const raw = (text: string) => new Promise<string>((resolve) => {
+      // Written, not ended: the server answers before it closes (Connection: close).
+      const socket = connectTcp(Number(port), '127.0.0.1', () => socket.write(text))
+      let answer = ''
+      socket.on('data', chunk => answer += chunk)
+      socket.on('close', () => resolve(answer))
+      socket.on('error', () => resolve(answer))
+    })
+    expect(await raw('POST /api/query HTTP/1.1\r\nHost: %%%bad host%%%\r\nContent-Type: application/json\r\nContent-Length: 32\r\nConnection: close\r\n\r\n{"path":"notes:list","args":{}}\n')).toMatch(/^HTTP\/1\.1 200/)
+    expect(await raw('GET /api/query_ts HTTP/1.0\r\n\r\n')).toMatch(/^HTTP\/1\.1 (200|400)/)
+    expect(await raw('THIS IS NOT HTTP\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/)
+    await expect(client(url).query(api.notes.list, {})).resolves.toEqual([])
   })
 
   it('keeps every header (two Set-Cookie stay two) and streams bodies as they come', async () => {
