@@ -284,6 +284,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
     dataDir: store?.dir,
     nextDeploy: () => new Promise(resolve => waiting.push(resolve)),
     async close() {
+      typechecker?.close()
       await watcher?.close()
       await deploying
       await server?.close()

@@ -137,7 +137,8 @@ function wrap(deployment: Deployment, fn: { _handler: (...args: any[]) => any },
   wrapped.add(fn)
   const handler = fn._handler
   fn._handler = function (this: unknown, ...args: unknown[]) {
-    return running.run({ deployment, fn: { kind, name }, written: {} }, async function runConvexFunction() {
+    // Named: an uncaught error's stack is cut at this frame (the backend's frames follow).
+    const runConvexFunction = async () => {
       try {
         return await handler.apply(this, args)
       }
@@ -150,7 +151,8 @@ function wrap(deployment: Deployment, fn: { _handler: (...args: any[]) => any },
         }
         throw e
       }
-    })
+    }
+    return running.run({ deployment, fn: { kind, name }, written: {} }, runConvexFunction)
   }
 }
 

@@ -27,8 +27,8 @@ function findTsc(cwd: string): string | undefined {
   }
 }
 
-/** Type-checks `dir` (the functions folder, with its `tsconfig.json`) with the app's TypeScript. */
-export function typecheck(dir: string, cwd: string): Promise<TypecheckResult> {
+/** Type-checks `dir` (the functions folder, with its `tsconfig.json`) with the app's TypeScript; `signal` stops it. */
+export function typecheck(dir: string, cwd: string, signal?: AbortSignal): Promise<TypecheckResult> {
   const where = relative(cwd, dir) || '.'
   if (!existsSync(join(dir, 'tsconfig.json')))
     return Promise.resolve({ status: 'skipped', reason: `there is no ${where}/tsconfig.json to type-check the functions with (npx convex codegen --init writes one)` })
@@ -36,7 +36,7 @@ export function typecheck(dir: string, cwd: string): Promise<TypecheckResult> {
   if (!tsc)
     return Promise.resolve({ status: 'skipped', reason: 'TypeScript is not installed in this project (npm install -D typescript)' })
   return new Promise((resolve) => {
-    execFile(process.execPath, [tsc, '--project', dir, '--noEmit', '--pretty', 'false'], { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [tsc, '--project', dir, '--noEmit', '--pretty', 'false'], { cwd, maxBuffer: 64 * 1024 * 1024, signal }, (error, stdout, stderr) => {
       if (!error)
         resolve({ status: 'passed' })
       else
@@ -49,13 +49,20 @@ export function typecheck(dir: string, cwd: string): Promise<TypecheckResult> {
  * Runs {@link typecheck} for each request, one at a time; requests made while one runs are
  * served by a single run after it (the latest files are the ones checked).
  */
-export function createTypechecker(dir: string, cwd: string, report: (result: TypecheckResult) => void): { request: () => Promise<void> } {
+export function createTypechecker(dir: string, cwd: string, report: (result: TypecheckResult) => void): { request: () => Promise<void>, close: () => void } {
   let running: Promise<void> | undefined
   let again: Promise<void> | undefined
+  const stop = new AbortController()
   const run = async (): Promise<void> => {
-    report(await typecheck(dir, cwd))
+    if (stop.signal.aborted)
+      return
+    const result = await typecheck(dir, cwd, stop.signal)
+    if (!stop.signal.aborted)
+      report(result)
   }
   return {
+    /** Stops the check that runs (its `tsc`), and every later one. */
+    close: () => stop.abort(),
     request() {
       if (!running) {
         running = run().finally(() => (running = undefined))
