@@ -157,6 +157,46 @@ describe('malformed frames', () => {
   }, 60_000)
 })
 
+describe('random frames', () => {
+  /** A small seeded generator (mulberry32): a failure names its seed and replays. */
+  function random(seed: number) {
+    return () => {
+      seed = (seed + 0x6D2B79F5) | 0
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+    }
+  }
+
+  it('never stop the server: 300 frames of protocol-shaped noise from a foreign page', async () => {
+    const { url } = await serve()
+    const seed = 20261205
+    const next = random(seed)
+    const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)]
+    const value = (depth = 0): unknown => pick<() => unknown>([
+      () => Math.floor(next() * 10) - 2,
+      () => next() * 1e20,
+      () => pick(['', 'notes:list', 'notes:add', 'nope:nothing', '\u0000', 'a'.repeat(2000)]),
+      () => null,
+      () => pick([true, false]),
+      () => (depth > 3 ? [] : Array.from({ length: Math.floor(next() * 3) }, () => value(depth + 1))),
+      () => (depth > 3 ? {} : Object.fromEntries(Array.from({ length: Math.floor(next() * 3) }, () => [pick(['$bytes', '$integer', 'body', 'x', '']), value(depth + 1)]))),
+    ])()
+    const frame = () => JSON.stringify({
+      type: pick(['Connect', 'ModifyQuerySet', 'Mutation', 'Action', 'Authenticate', 'Event', 'Ping', undefined]),
+      ...Object.fromEntries(['sessionId', 'connectionCount', 'baseVersion', 'newVersion', 'modifications', 'requestId', 'udfPath', 'args', 'tokenType', 'value', 'queryId', 'journal', 'eventType']
+        .filter(() => next() < 0.5)
+        .map(key => [key, key === 'modifications' ? [{ type: pick(['Add', 'Remove', 'Other']), queryId: value(), udfPath: value(), args: [value()] }] : key === 'args' ? [value()] : value()])),
+    })
+    for (let socket = 0; socket < 30; socket++)
+      await adversary(url, [connect, ...Array.from({ length: 10 }, frame)])
+    // Everyone else is still served.
+    const c = client(url)
+    await c.mutation(api.notes.add, { body: `after seed ${seed}` })
+    expect((await c.query(api.notes.list, {})).map((n: any) => n.body)).toContain(`after seed ${seed}`)
+  }, 60_000)
+})
+
 describe('over HTTP', () => {
   it('answers broken requests with a status and a reason', async () => {
     const { url } = await serve()
