@@ -174,7 +174,9 @@ function attach(
       return auth.isLoading ? null : ANONYMOUS
     if (!auth.isLoading && !auth.isAuthenticated)
       return ANONYMOUS // the server refused the token or ended the session
-    if (seen?.fetcher === fetcher)
+    // The same fetcher may sign in another user (setAuth with one function): while a sign-in
+    // is being confirmed the token is read again.
+    if (seen?.fetcher === fetcher && !auth.isLoading)
       return seen.identity
     return Promise.resolve()
       .then(() => fetcher({ forceRefreshToken: false }))
@@ -187,6 +189,8 @@ function attach(
   }
 
   let resolving = 0
+  /** The restore of the current identity's results. */
+  let restoring: Promise<void> = Promise.resolve()
   let restoredOnce: () => void
   const restored = new Promise<void>((resolve) => {
     restoredOnce = resolve
@@ -221,11 +225,13 @@ function attach(
       lastKnown = next
       scope = next
       wasConfirmed = false
-      void restore(next, generation).then(restoredOnce)
+      restoring = restore(next, generation)
+      void restoring.then(restoredOnce)
     }
     else {
+      // The same identity again (its token read once more): what was restored stays.
       scope = next
-      restoredOnce()
+      void restoring.then(restoredOnce)
     }
     snapshotIfConfirmed()
   }

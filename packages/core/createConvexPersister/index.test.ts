@@ -140,6 +140,23 @@ describe('createConvexPersister', () => {
     expect(reload.frames.filter(f => f.data?.subject === 'A')).toEqual([])
   })
 
+  it('one token fetcher that signs another user in (setAuth with the same function) is another identity', async () => {
+    const storage = freshStorage()
+    let user = 'A'
+    const fetcher = () => convex.backend.createToken({ sub: user, name: user })
+    const tab = await load({ auth: fetcher, persist: createConvexPersister({ storage, throttleMs: 10 }) })
+    await vi.waitFor(async () => expect(Object.values(await stored(storage)).map(r => r.v)).toEqual([expect.stringContaining('"A"')]))
+    user = 'B'
+    tab.auth().setAuth(fetcher)
+    await vi.waitFor(() => expect(tab.last()).toMatchObject({ data: { subject: 'B' }, signedIn: true }))
+    await vi.waitFor(async () => expect(Object.values(await stored(storage)).map(r => r.v)).toEqual(expect.arrayContaining([expect.stringContaining('"B"')])))
+    // A's record is gone (purged), B's is under B's name.
+    const records = await stored(storage)
+    expect(Object.values(records).filter(r => r.v.includes('"A"'))).toEqual([])
+    const idB = encodeURIComponent(tokenIdentifier(await token('B')())!)
+    expect(Object.entries(records).filter(([, r]) => r.v.includes('"B"')).map(([k]) => k)).toEqual([expect.stringContaining(`|${idB}|`)])
+  })
+
   it('(3) while the identity is unknown nothing is restored', async () => {
     const storage = freshStorage()
     const first = await load({ auth: token('A'), persist: createConvexPersister({ storage, throttleMs: 10 }) })
