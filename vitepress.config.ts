@@ -84,5 +84,8 @@ export default defineConfig({
       },
     },
     server: { fs: { allow: [r('.')] } },
+    // The Convex Auth demo hashes passwords in the page: its WebAssembly module is compiled
+    // with a top-level await (every browser of the last years runs it).
+    build: { target: 'es2022' },
   },
 })
