@@ -22,6 +22,10 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    // A budget that catches a hang, not a measure of speed: CI runs the suite a second time
+    // beside two CPU-bound processes (scripts/cpu-load.ts), where 5 s is not enough for some.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     // Leak tests force garbage collection (WeakRef + gc()).
     execArgv: ['--expose-gc'],
     include: ['packages/**/*.test.ts', 'docs/**/*.test.ts', 'test/**/*.test.ts'],

@@ -404,7 +404,7 @@ export class TestBackend implements SocketHost {
 
   /** Runs `fn` with a mutation context (direct data access); subscribed queries update. */
   async run<T>(fn: (ctx: any) => Promise<T>): Promise<T> {
-    const result = await this.executor.exec(() => this.executor.transaction(() => this.t.run(fn as any) as Promise<T>))
+    const result = await this.executor.exec(() => this.t.run(fn as any) as Promise<T>)
     await this.settled()
     return result
   }

@@ -26,10 +26,11 @@ export interface ClockTimer {
   /** When it fires, in the time (`Date.now()`) of the timers it is armed on. */
   due: number
   /**
-   * The fake clock it is armed on, if the timers current when it was armed are fake ones (read
-   * when asked: a fake-timer library marks its `setTimeout` with its clock after installing it).
+   * The fake clock it is armed on, if the timers current when it was armed are fake ones (a
+   * fake-timer library marks its `setTimeout` with its clock just after installing it: a timer
+   * moved to it then learns it a microtask later).
    */
-  readonly fake: FakeClock | undefined
+  fake: FakeClock | undefined
   readonly fire: () => void
   /** The `setTimeout` it is armed with. */
   set?: SetTimer
@@ -128,9 +129,7 @@ export class Clock {
     const timer: ClockTimer = {
       kind,
       due: (fake ? fake.now : Date.now()) + Math.max(0, ms),
-      get fake() {
-        return fakeOf(timer.set)
-      },
+      fake,
       fire: () => {
         if (!this.timers.has(timer))
           return
@@ -185,8 +184,13 @@ export class Clock {
       timer.due = (fake ? fake.now : before) + remaining
       this.arm(timer, remaining)
       // Real timers' time is only known once the swap is done (Date follows setTimeout).
-      if (!timer.fake)
-        void Promise.resolve().then(() => timer.due = Date.now() + remaining)
+      if (!timer.fake) {
+        void Promise.resolve().then(() => {
+          timer.fake = fakeOf(timer.set)
+          if (!timer.fake)
+            timer.due = Date.now() + remaining
+        })
+      }
     }
   }
 
@@ -202,6 +206,7 @@ export class Clock {
     const handle = set.call(g, timer.fire, Math.min(ms, MAX_WAIT))
     ;(handle as { unref?: () => void })?.unref?.()
     timer.set = set
+    timer.fake = fakeOf(set)
     timer.handle = handle
     timer.clear = clear
   }

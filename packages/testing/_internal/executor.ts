@@ -206,8 +206,6 @@ const CONVEX_TEST_ORIGIN = 'https://some-deployment.convex.cloud'
 const active = new AsyncLocalStorage<Executor>()
 /** The read set of the subscribed query running in this context, if any. */
 const reading = new AsyncLocalStorage<ReadSet>()
-/** Set while an action (or HTTP action) runs: it writes outside any transaction. */
-const inAction = new AsyncLocalStorage<boolean>()
 let lastActive: Executor | undefined
 /** convex-test's context of the instance whose function runs (see {@link worldOf}). */
 let worldStorage: AsyncLocalStorage<object> | undefined
@@ -258,16 +256,11 @@ function installSyscallHook() {
       if (!outer) {
         outer = async (op: string, args: any) => {
           const executor = current()
-          // convex-test tells an action's write from a mutation's by one flag for the whole
-          // instance: while a query or mutation runs, an action's storeBlob would write into
-          // that transaction ("Write outside of transaction"). Wait until none runs.
-          if (executor && op === 'storage/storeBlob' && inAction.getStore())
-            await executor.transactionsIdle()
+          // convex-test (0.0.73) stores an action's file in a transaction of its own, which
+          // waits for the one running, and records its content type as a deployment does.
           const result = await inner(op, args)
-          if (executor && op === 'storage/storeBlob') {
-            executor.recordContentType(result, args?.blob)
+          if (executor && op === 'storage/storeBlob')
             escapeContext(() => executor.wrote(new Set(['_storage'])))
-          }
           return result
         }
         wrappedJs.set(inner, outer)
@@ -410,9 +403,6 @@ export class Executor {
   readonly latencies = new Map<string, number>()
   readonly failures = new Map<string, unknown[]>()
   private requestCounter = 0
-  /** Queries and mutations this executor is running (transactions it opened). */
-  private transactions = 0
-  private idle: Array<() => void> = []
   private readonly lock: Lock
   /** Clients' calls wait for this while the deployment is not ready (deploy-time cron runs). */
   private gate: Promise<unknown> | undefined
@@ -472,21 +462,6 @@ export class Executor {
     if (!this.world)
       throw new Error('[vueuse-convex] This version of convex-test keeps its data where the in-memory backend cannot read it: install the convex-test version @vueuse-convex/testing pins.')
     return Object.fromEntries(Object.entries(this.world.components).map(([path, { db }]) => [path, db]))
-  }
-
-  /**
-   * A deployment records a stored file's content type in its `_storage` document (convex-test
-   * records its size and sha256 only): the type of the blob stored, if it has one.
-   */
-  recordContentType(storageId: unknown, blob: unknown): void {
-    const type = (blob as Blob | undefined)?.type
-    if (!type || typeof storageId !== 'string' || !this.world)
-      return
-    for (const { db } of Object.values(this.world.components)) {
-      const document = db._documents[storageId]
-      if (document)
-        document.contentType = type
-    }
   }
 
   /** Every committed document and file of every component, as JSON. */
@@ -598,44 +573,14 @@ export class Executor {
     const accessor = this.as(identity) as any
     const path = { udfPath, componentPath: '' }
     if (actual === 'action')
-      return this.exec(() => inAction.run(true, () => accessor.actionFromPath(path, args)))
+      return this.exec(() => accessor.actionFromPath(path, args))
     const run = () => actual === 'query' ? accessor.queryFromPath(path, args) : accessor.mutationFromPath(path, args)
-    // Counted once it holds the lock (browsers): an action waiting in storeBlob never waits on
-    // a query queued behind it.
-    return this.exec(() => this.transaction(reads ? () => reading.run(reads, run) : run))
+    return this.exec(reads ? () => reading.run(reads, run) : run)
   }
 
   /** Runs an action outside any transaction (HTTP actions, uploads). */
   action<T>(fn: () => Promise<T>): Promise<T> {
-    return this.exec(() => inAction.run(true, fn))
-  }
-
-  /** Runs `fn`, which opens a transaction (a query, a mutation, `backend.run`), counted. */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    this.transactions++
-    try {
-      return await fn()
-    }
-    finally {
-      if (--this.transactions === 0)
-        this.idle.splice(0).forEach(resolve => resolve())
-    }
-  }
-
-  /**
-   * Resolves when no transaction of this backend runs: none of the queries and mutations it
-   * started, and none that convex-test runs by itself (an action's `ctx.runMutation`, a scheduled
-   * function), whose lock it then holds. Resolved with no turn between it and the caller's next
-   * synchronous step, which therefore sees no transaction.
-   */
-  async transactionsIdle(): Promise<void> {
-    const manager = this.world?.transactionManager
-    while (this.transactions > 0 || manager?.isInTransaction()) {
-      if (this.transactions > 0)
-        await new Promise<void>(resolve => this.idle.push(resolve))
-      else
-        await manager!._waitOnCurrentFunction
-    }
+    return this.exec(fn)
   }
 
   /** Runs any function, public or internal, of the app or of a component, as the scheduler and crons do. */
