@@ -1,29 +1,33 @@
 // Convex Auth 2 in a Nuxt app (packages/nuxt/test/convex-auth-app), built by `npm run
 // test:browser`, served by its own Nitro server against Convex Auth's own functions (its
 // component with the username + password method, packages/testing/test/convex-auth) on the
-// in-memory backend behind serveTestConvex, in Chromium. The module mounts Convex Auth's
-// sign-in, refresh and sign-out routes; the refresh token lives in an httpOnly cookie.
+// local backend of `npx vueuse-convex dev` (startDevBackend, on a copy of that convex/ folder),
+// in Chromium. The module mounts Convex Auth's sign-in, refresh and sign-out routes; the refresh
+// token lives in an httpOnly cookie.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { DevBackend } from '../../testing/dev'
 import type { startNitro } from './helpers'
 import { Buffer } from 'node:buffer'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../docs/e2e/chromium'
-import { components, modules, schema } from '../../testing/test/convex-auth'
+import { startDevBackend } from '../../testing/dev'
 import { startNitro as start } from './helpers'
 
 const server = fileURLToPath(new URL('./convex-auth-app/.output/server/index.mjs', import.meta.url))
 
-let convex: ReturnType<typeof createTestConvex>
-let backend: Awaited<ReturnType<typeof serveTestConvex>>
+let work: string
+let backend: DevBackend
 let nitro: Awaited<ReturnType<typeof startNitro>>
 let browser: Browser
 
 beforeAll(async () => {
-  convex = createTestConvex({ schema, modules, components, crons: false })
-  backend = await serveTestConvex(convex.backend)
+  // An app folder of its own (inside the repository, for its node_modules), as a user runs dev in theirs.
+  work = mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/', import.meta.url)), '.convex-auth-e2e-'))
+  cpSync(fileURLToPath(new URL('../../testing/test/convex-auth/convex', import.meta.url)), join(work, 'convex'), { recursive: true, filter: path => !path.includes('_generated') })
+  backend = await startDevBackend({ cwd: work, port: 0, sitePort: 0, dataFile: false, watch: false, log: () => {} })
   nitro = await start(server, backend.url)
   browser = await launchChromium()
 })
@@ -32,7 +36,8 @@ afterAll(async () => {
   await browser?.close()
   nitro?.process.kill()
   await backend?.close()
-  await convex?.close()
+  if (work)
+    rmSync(work, { recursive: true, force: true })
 })
 
 /** Every text the `state` element shows, recorded from before the first frame of each page load. */
