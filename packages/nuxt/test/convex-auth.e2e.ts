@@ -28,7 +28,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/', import.meta.url)), '.convex-auth-e2e-'))
   cpSync(fileURLToPath(new URL('../../testing/test/convex-auth/convex', import.meta.url)), join(work, 'convex'), { recursive: true, filter: path => !path.includes('_generated') })
   backend = await startDevBackend({ cwd: work, port: 0, sitePort: 0, dataFile: false, watch: false, log: () => {} })
-  nitro = await start(server, backend.url)
+  nitro = await start(server, backend.url!) // listening (port 0 picked one)
   browser = await launchChromium()
 })
 
