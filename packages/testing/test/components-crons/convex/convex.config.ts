@@ -1,0 +1,7 @@
+import { defineApp } from "convex/server";
+import crons from "@convex-dev/crons/convex.config";
+
+const app = defineApp();
+app.use(crons);
+
+export default app;
