@@ -1,0 +1,10 @@
+// aggregate 0.2.2's example app, unmodified (see README.md). Its references come from anyApi:
+// its own code is written for its repository's compiler settings, not this one's.
+import { anyApi } from 'convex/server'
+
+export { default as schema } from './convex/schema'
+
+export const api = anyApi
+export const internal = anyApi
+
+export const modules = import.meta.glob(['./convex/**/*.*s', '!**/*.d.ts', '!**/*.test.ts'])
