@@ -166,6 +166,20 @@ describe('vueuse-convex dev', () => {
     expect(dev.url).toMatch(/^http:/)
   }, 120_000)
 
+  it('reports a cron schedule that never runs as a deploy error naming the job, keeps running, and serves on the fix', async () => {
+    project()
+    const crons = join(work!, 'convex/crons.ts')
+    const good = readFileSync(crons, 'utf8')
+    writeFileSync(crons, `import { cronJobs } from 'convex/server'\nimport { internal } from './_generated/api'\n\nconst crons = cronJobs()\ncrons.cron('february 31st', '0 0 31 2 *', internal.notes.clearAll)\nexport default crons\n`)
+    const { dev, lines } = await start()
+    expect(dev.url).toBeUndefined()
+    expect(lines.find(l => l.level === 'error')!.line).toMatch(/february 31st/)
+    const deployed = dev.nextDeploy()
+    writeFileSync(crons, good)
+    expect(await deployed).toBe('deployed')
+    expect(await client(dev.url!).query(api.notes.list, {})).toEqual([])
+  }, 120_000)
+
   it('says what to do for a missing folder and for bad arguments', async () => {
     project()
     await expect(startDevBackend({ cwd: work, convexDir: 'nope', port: 0, sitePort: 0 })).rejects.toThrow(/No Convex functions folder at .*nope: create it/)

@@ -190,7 +190,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         const signingKey = await loadSigningKey(store?.dir)
         // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
         const components = await loadComponents({ dir, cwd, esbuild, outdir: join(buildRoot, 'components'), evaluate })
-        const created = new TestBackend({ ...functions, components, env: backendEnv, signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,
@@ -214,6 +214,8 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         }
         try {
           evaluated(await loadModules(bundle))
+          // Crons are checked as a push checks them (a schedule that never runs: a deploy error).
+          await backend.ready()
         }
         catch (e) {
           // Nothing is served until every module loads.
