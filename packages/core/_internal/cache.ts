@@ -245,7 +245,8 @@ export function subscribeCached(
   persistable = true,
 ): CachedSubscription {
   const callbacks = { onValue, onError }
-  let end = tracked(client, context, reference, args, key, callbacks)
+  // Devtools first: without them (and in production) the environment is never read per query.
+  let end = context?.devtools ? tracked(client, context, reference, args, key, callbacks) : undefined
   const persisted = persistable ? context?.persist : undefined
   const persist = persisted?.live(key)
   const { keepAlive, gcTime } = onServer ? NONE : lifetimes

@@ -33,7 +33,8 @@ export interface LoadTarget {
   reference: FunctionReference<'query'>
   args: unknown
   key: string
-  ssrKey: string
+  /** The key its server-rendered result goes by, when it differs from `key`. */
+  ssrKey?: string
   /** `false`: the persisted cache neither reads nor writes it. */
   persist?: boolean
 }
@@ -67,11 +68,11 @@ export function loadQuery(
   if (!live) {
     if (!rendered)
       return {} // for the browser: pending in the server's HTML, as in the hydrating render
-    return { fetched: serverQuery(client, context, target.reference, target.args, target.ssrKey).then(onValue, onError) }
+    return { fetched: serverQuery(client, context, target.reference, target.args, target.ssrKey ?? target.key).then(onValue, onError) }
   }
   if (options.subscribe === false) {
     let current = true
-    const known = rendered ? takeRendered(context, target.ssrKey) : { found: false }
+    const known = rendered ? takeRendered(context, target.ssrKey ?? target.key) : { found: false }
     if (known.error)
       onError(known.error)
     else if (known.found)
@@ -81,21 +82,26 @@ export function loadQuery(
     return { stop: () => void (current = false) }
   }
   let knownAt: number | undefined
-  if (process.env.NODE_ENV !== 'production' && context?.devtools) {
-    const registry = context.devtools
-    const shown = onKnown
-    onKnown = (value, source) => {
-      noteKnown(registry, target.key, value, source, source === 'ssr' ? undefined : knownAt)
-      shown(value, source)
-    }
-  }
+  // Devtools first: without them (and in production) the environment is never read per query.
+  if (context?.devtools)
+    onKnown = noted(context.devtools, target.key, onKnown, () => knownAt)
   const { subscription, unsubscribe, known } = subscribeCached(client, context, lifetimes, target.reference, target.args, target.key, onValue, onError, target.persist)
   // A result already in the client (another component subscribed) or rendered on the server
   // shows at once, else one the cache kept or persisted (stale); a query the server left to
   // the browser takes only the client's.
   knownAt = known?.at
-  deliverKnown(subscription, rendered ? context : null, target.ssrKey, onValue, onError, known, onKnown)
+  deliverKnown(subscription, rendered ? context : null, target.ssrKey ?? target.key, onValue, onError, known, onKnown)
   return { stop: unsubscribe }
+}
+
+/** `onKnown`, recording each known value in devtools (development only). */
+function noted(registry: NonNullable<ConvexContext['devtools']>, key: string, shown: (value: any, source: QuerySource) => void, knownAt: () => number | undefined): (value: any, source: QuerySource) => void {
+  if (process.env.NODE_ENV === 'production')
+    return shown
+  return (value, source) => {
+    noteKnown(registry, key, value, source, source === 'ssr' ? undefined : knownAt())
+    shown(value, source)
+  }
 }
 
 /** The deployment URL a `ConvexClient` talks to (`undefined` for a client without one). */

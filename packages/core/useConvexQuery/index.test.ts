@@ -21,6 +21,27 @@ describe('useConvexQuery', () => {
     await vi.waitFor(() => expect(result.data.value).toBe(5))
   })
 
+  it('returns plain refs: spread, destructured late or awaited, each is the same live ref', async () => {
+    const scope = effectScope()
+    const query = scope.run(() => useConvexQuery(api.counter.get, { name: 'spread' }, { client: convex.client }))!
+    // A component may return `{ ...query }` from setup: every ref is copied.
+    const copy = { ...query }
+    expect(Object.keys(copy)).toEqual(['data', 'error', 'status', 'pending', 'isStale', 'source', 'then'])
+    expect(copy.status).toBe(query.status)
+    expect(copy.status.value).toBe('pending')
+    const awaited = await query
+    expect('then' in awaited).toBe(false)
+    expect(awaited.status).toBe(query.status)
+    expect(awaited.data.value).toBe(0)
+    // A ref first read after the result arrived still follows the query.
+    expect(query.source.value).toBe('live')
+    expect(query.isStale.value).toBe(false)
+    await convex.client.mutation(api.counter.increment, { name: 'spread', by: 2 })
+    await vi.waitFor(() => expect(copy.data.value).toBe(2))
+    expect(query.pending.value).toBe(false)
+    scope.stop()
+  })
+
   it('is awaitable: resolves once the first result is there', async () => {
     await convex.backend.run(ctx => ctx.db.insert('counters', { name: 'b', value: 3 }))
     const scope = effectScope()

@@ -94,6 +94,39 @@ export interface UseConvexQueryState<Query extends FunctionReference<'query'>, D
   source: ComputedRef<QuerySource | undefined>
 }
 
+/** Where a query stands: its status, whether `data` is stale, and where it came from. */
+interface Phase {
+  readonly status: QueryStatus
+  readonly stale: boolean
+  readonly source: QuerySource | undefined
+}
+const phases = new Map<string, Phase>()
+/** The one frozen object of each phase, shared by every query. */
+function phase(status: QueryStatus, stale: boolean, source: QuerySource | undefined): Phase {
+  const key = `${status} ${stale} ${source}`
+  let known = phases.get(key)
+  if (!known)
+    phases.set(key, known = Object.freeze({ status, stale, source }))
+  return known
+}
+const PENDING = phase('pending', false, undefined)
+const IDLE = phase('idle', false, undefined)
+const LIVE = phase('success', false, 'live')
+
+type DerivedName = 'status' | 'pending' | 'isStale' | 'source'
+type Derive = (name: DerivedName) => ComputedRef<any>
+const DERIVE = Symbol('derive')
+/**
+ * The accessors of the derived refs, shared by every query (one per property, not one per
+ * query): each makes its query's computed when first read.
+ */
+const DERIVED: PropertyDescriptorMap = Object.fromEntries((['status', 'pending', 'isStale', 'source'] as const).map(name => [name, {
+  enumerable: true,
+  get(this: { [DERIVE]: Derive }) {
+    return this[DERIVE](name)
+  },
+}]))
+
 // Arguments may be omitted exactly when every one is optional (`{}` is assignable to them).
 // eslint-disable-next-line ts/no-empty-object-type
 type ArgsParameter<Query extends FunctionReference<'query'>, Default> = {} extends FunctionArgs<Query>
@@ -132,21 +165,36 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   type Result = FunctionReturnType<Query>
   const data = shallowRef<Result | Default>(placeholder())
   const error = shallowRef<Error | null>(null)
-  const state = shallowRef<QueryStatus>('pending')
-  const isStale = shallowRef(false)
-  const source = shallowRef<QuerySource | undefined>()
+  // Status, staleness and source change together: one ref holds all three (shared constants).
+  const state = shallowRef(PENDING)
   let unsubscribe: (() => void) | undefined
-  let waiters: Array<() => void> = []
+  let waiters: Array<() => void> | undefined
+  // Listens for the client closing only while pending: a query with a result keeps nothing.
+  let stopListening: (() => void) | undefined
 
-  const status = computed(() => state.value)
-  const pending = computed(() => state.value === 'pending')
-
-  function settle(next: QueryStatus) {
+  function settle(next: Phase) {
     state.value = next
-    if (next !== 'pending') {
-      const done = waiters
-      waiters = []
-      done.forEach(w => w())
+    if (next.status === 'pending') {
+      stopListening ??= onClientClose(client, onClientClosed)
+    }
+    else {
+      stopListening?.()
+      stopListening = undefined
+      release()
+    }
+  }
+
+  /** Lets whoever awaits this query go on. */
+  function release() {
+    const done = waiters
+    waiters = undefined
+    done?.forEach(w => w())
+  }
+
+  function onClientClosed() {
+    if (state.value.status === 'pending') {
+      stop()
+      onError(usageError(6, NAME, process.env.NODE_ENV !== 'production' && 'the Convex client was closed before the query\'s first result arrived.'))
     }
   }
 
@@ -157,15 +205,12 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   function onKnown(value: Result, from: QuerySource) {
     data.value = value
     error.value = null
-    isStale.value = from === 'cache' || from === 'persisted'
-    source.value = from
-    settle('success')
+    settle(from === 'live' ? LIVE : phase('success', from === 'cache' || from === 'persisted', from))
   }
 
   function onError(e: Error) {
     error.value = e
-    isStale.value = false
-    settle('error')
+    settle(phase('error', false, state.value.source))
   }
 
   /**
@@ -184,18 +229,13 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
 
   function start(next: { reference: Query, args: FunctionArgs<Query>, key: string }) {
     stop()
-    if (keepPreviousData && data.value !== undefined) {
-      isStale.value = true
-    }
-    else {
+    const keep = keepPreviousData && data.value !== undefined
+    if (!keep)
       data.value = placeholder()
-      isStale.value = false
-      source.value = undefined
-    }
     error.value = null
-    settle('pending')
+    settle(keep ? phase('pending', true, state.value.source) : PENDING)
 
-    const { stop: end, fetched } = loadQuery(client, context, options, lifetimes, { ...next, ssrKey: next.key }, { onValue, onError, onKnown })
+    const { stop: end, fetched } = loadQuery(client, context, options, lifetimes, next, { onValue, onError, onKnown })
     unsubscribe = end
     // Server-side rendering: one HTTP fetch, kept for hydration, which the render waits for.
     if (fetched && getCurrentInstance())
@@ -214,9 +254,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
       stop()
       data.value = placeholder()
       error.value = null
-      isStale.value = false
-      source.value = undefined
-      return settle('idle')
+      return settle(IDLE)
     }
     start(next)
   }
@@ -231,39 +269,45 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   else
     watch(computed(resolveTarget), apply, { immediate: true })
 
-  const stopListening = onClientClose(client, () => {
-    if (state.value === 'pending') {
-      stop()
-      onError(usageError(6, NAME, process.env.NODE_ENV !== 'production' && 'the Convex client was closed before the query\'s first result arrived.'))
-    }
-  })
-
   let disposed = false
   tryOnScopeDispose(() => {
     stop()
-    stopListening()
+    stopListening?.()
+    stopListening = undefined
     disposed = true
     // Whoever awaits this query must not wait forever for a component that is gone.
-    const done = waiters
-    waiters = []
-    done.forEach(w => w())
+    release()
   })
 
-  const refs: UseConvexQueryState<Query, Default> = { data, error, status, pending, isStale: computed(() => isStale.value), source: computed(() => source.value) }
-  return {
-    ...refs,
-    then(onFulfilled, onRejected) {
-      // A query left to the browser renders pending on the server: nothing to wait for there.
-      const wait = state.value === 'pending' && !disposed && !leftToBrowser
-        ? new Promise<void>(resolve => waiters.push(resolve))
-        : Promise.resolve()
-      return wait
-        .then(() => {
-          if (state.value === 'error')
-            throw error.value
-          return refs
-        })
-        .then(onFulfilled, onRejected)
-    },
+  // The derived refs are made when first read: a long list of rows that reads only `data`
+  // keeps no computed per row (each holds its own dependency bookkeeping).
+  let derived: Partial<UseConvexQueryState<Query, Default>> | undefined
+  const derive: Derive = (name) => {
+    derived ??= {}
+    switch (name) {
+      case 'status': return derived.status ??= computed(() => state.value.status)
+      case 'pending': return derived.pending ??= computed(() => state.value.status === 'pending')
+      case 'isStale': return derived.isStale ??= computed(() => state.value.stale)
+      default: return derived.source ??= computed(() => state.value.source)
+    }
   }
+  let settled: UseConvexQueryState<Query, Default> | undefined
+  // `status`, `pending`, `isStale` and `source` come from DERIVED.
+  const refs = Object.defineProperties({ data, error }, DERIVED) as unknown as UseConvexQueryState<Query, Default> & UseConvexQueryReturn<Query, Default>
+  Object.defineProperty(refs, DERIVE, { value: derive })
+  refs.then = function (onFulfilled, onRejected) {
+    // A query left to the browser renders pending on the server: nothing to wait for there.
+    const wait = state.value.status === 'pending' && !disposed && !leftToBrowser
+      ? new Promise<void>(resolve => (waiters ??= []).push(resolve))
+      : Promise.resolve()
+    return wait
+      .then(() => {
+        if (state.value.status === 'error')
+          throw error.value
+        // Without `then`: what an await resolves to must not be awaitable again.
+        return settled ??= { data, error, status: refs.status, pending: refs.pending, isStale: refs.isStale, source: refs.source }
+      })
+      .then(onFulfilled, onRejected)
+  }
+  return refs
 }
