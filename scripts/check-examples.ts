@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import process from 'node:process'
 import { pathToFileURL } from 'node:url'
+import ts from 'typescript'
 import { projectFiles, root } from './packages'
 
 /** One fenced block of a Markdown file. */
@@ -85,7 +86,7 @@ export function checkExamples(examples: Example[], scratch = join(root, 'node_mo
     for (const [, component] of example.code.matchAll(/from '\.\/(\w+\.vue)'/g))
       writeFileSync(join(scratch, 'src', component!), '<template><div /></template>\n')
   })
-  const rootPaths: Record<string, string[]> = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8')).compilerOptions.paths
+  const rootPaths: Record<string, string[]> = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config.compilerOptions.paths
   writeFileSync(join(scratch, 'tsconfig.json'), JSON.stringify({
     extends: relative(scratch, join(root, 'tsconfig.json')),
     compilerOptions: {
