@@ -4,7 +4,7 @@ import antfu from '@antfu/eslint-config'
 export default antfu({
   vue: true,
   typescript: true,
-  ignores: ['**/dist', '**/convex/_generated', '**/convex/**/_generated', 'packages/testing/test/components-*/convex', 'bench/results.json', '.vitepress/cache', '.vitepress/dist', 'README.md', 'test/fixtures/seed', 'packages/nuxt/test/seed-app/app/pages'],
+  ignores: ['**/dist', '**/convex/_generated', '**/convex/**/_generated', 'packages/testing/test/components-*/convex', 'packages/testing/test/components-*/example', 'packages/testing/test/components-*/src', 'bench/results.json', '.vitepress/cache', '.vitepress/dist', 'README.md', 'test/fixtures/seed', 'packages/nuxt/test/seed-app/app/pages'],
 }, {
   // Library code must not print; tests, scripts and benchmarks may.
   files: ['packages/*/**/*.ts'],
