@@ -25,6 +25,7 @@ export default defineConfig({
     // A budget that catches a hang, not a measure of speed: CI runs the suite a second time
     // beside two CPU-bound processes (scripts/cpu-load.ts), where 5 s is not enough for some.
     testTimeout: 30_000,
+    setupFiles: ['test/setup/wait-for.ts'],
     hookTimeout: 30_000,
     // Leak tests force garbage collection (WeakRef + gc()).
     execArgv: ['--expose-gc'],
