@@ -72,7 +72,8 @@ export function convexFunctions() {
 
 /**
  * Vite plugin that lets `@vueuse-convex/testing` (and convex-test) run in a browser bundle:
- * aliases `node:async_hooks` to a small polyfill and defines `global`; `.wasm` imports load as
+ * aliases `node:async_hooks` to a small polyfill, defines `global` and keeps `process.env` (the backend's
+ * variables, which Vite's build would replace with `{}`); `.wasm` imports load as
  * with {@link convexFunctions}.
  *
  * @example
@@ -87,7 +88,14 @@ export function convexTestingBrowser() {
       enforce: 'pre' as const,
       config() {
         return {
-          define: { global: 'globalThis' },
+          // Vite's build replaces `process.env` with `{}` in a page; functions read the backend's
+          // variables there at call time (Convex Auth's CONVEX_CLOUD_URL), so it stays the page's object.
+          define: {
+            'global': 'globalThis',
+            'process.env': 'globalThis.process.env',
+            'global.process.env': 'globalThis.process.env',
+            'globalThis.process.env': 'globalThis.process.env',
+          },
           resolve: { alias: [{ find: /^(node:)?async_hooks$/, replacement: polyfill }] },
           optimizeDeps: { exclude: ['convex-test'] },
         }
