@@ -98,29 +98,27 @@ export interface UseConvexQueryState<Query extends FunctionReference<'query'>, D
 interface Phase {
   readonly status: QueryStatus
   readonly stale: boolean
-  readonly source: QuerySource | undefined
+  readonly source?: QuerySource
 }
-const phases = new Map<string, Phase>()
-/** The one frozen object of each phase, shared by every query. */
-function phase(status: QueryStatus, stale: boolean, source: QuerySource | undefined): Phase {
-  const key = `${status} ${stale} ${source}`
-  let known = phases.get(key)
-  if (!known)
-    phases.set(key, known = Object.freeze({ status, stale, source }))
-  return known
-}
-const PENDING = phase('pending', false, undefined)
-const IDLE = phase('idle', false, undefined)
-const LIVE = phase('success', false, 'live')
+// The phases every query passes through, shared; the rarer ones are made when they happen.
+const PENDING: Phase = { status: 'pending', stale: false }
+const IDLE: Phase = { status: 'idle', stale: false }
+const LIVE: Phase = { status: 'success', stale: false, source: 'live' }
 
-type DerivedName = 'status' | 'pending' | 'isStale' | 'source'
-type Derive = (name: DerivedName) => ComputedRef<any>
-const DERIVE = Symbol('derive')
+/** The derived refs, each read from the phase. */
+const READ = {
+  status: (p: Phase) => p.status,
+  pending: (p: Phase) => p.status === 'pending',
+  isStale: (p: Phase) => p.stale,
+  source: (p: Phase) => p.source,
+}
+type Derive = (name: keyof typeof READ) => ComputedRef<any>
+const DERIVE = /* @__PURE__ */ Symbol('derive')
 /**
  * The accessors of the derived refs, shared by every query (one per property, not one per
  * query): each makes its query's computed when first read.
  */
-const DERIVED: PropertyDescriptorMap = Object.fromEntries((['status', 'pending', 'isStale', 'source'] as const).map(name => [name, {
+const DERIVED: PropertyDescriptorMap = /* @__PURE__ */ Object.fromEntries((['status', 'pending', 'isStale', 'source'] as const).map(name => [name, {
   enumerable: true,
   get(this: { [DERIVE]: Derive }) {
     return this[DERIVE](name)
@@ -166,7 +164,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   const data = shallowRef<Result | Default>(placeholder())
   const error = shallowRef<Error | null>(null)
   // Status, staleness and source change together: one ref holds all three (shared constants).
-  const state = shallowRef(PENDING)
+  const state = shallowRef<Phase>(PENDING)
   let unsubscribe: (() => void) | undefined
   let waiters: Array<() => void> | undefined
   // Listens for the client closing only while pending: a query with a result keeps nothing.
@@ -205,12 +203,12 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
   function onKnown(value: Result, from: QuerySource) {
     data.value = value
     error.value = null
-    settle(from === 'live' ? LIVE : phase('success', from === 'cache' || from === 'persisted', from))
+    settle(from === 'live' ? LIVE : { status: 'success', stale: from === 'cache' || from === 'persisted', source: from })
   }
 
   function onError(e: Error) {
     error.value = e
-    settle(phase('error', false, state.value.source))
+    settle({ status: 'error', stale: false, source: state.value.source })
   }
 
   /**
@@ -233,7 +231,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
     if (!keep)
       data.value = placeholder()
     error.value = null
-    settle(keep ? phase('pending', true, state.value.source) : PENDING)
+    settle(keep ? { status: 'pending', stale: true, source: state.value.source } : PENDING)
 
     const { stop: end, fetched } = loadQuery(client, context, options, lifetimes, next, { onValue, onError, onKnown })
     unsubscribe = end
@@ -281,20 +279,12 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
 
   // The derived refs are made when first read: a long list of rows that reads only `data`
   // keeps no computed per row (each holds its own dependency bookkeeping).
-  let derived: Partial<UseConvexQueryState<Query, Default>> | undefined
-  const derive: Derive = (name) => {
-    derived ??= {}
-    switch (name) {
-      case 'status': return derived.status ??= computed(() => state.value.status)
-      case 'pending': return derived.pending ??= computed(() => state.value.status === 'pending')
-      case 'isStale': return derived.isStale ??= computed(() => state.value.stale)
-      default: return derived.source ??= computed(() => state.value.source)
-    }
-  }
+  let derived: Partial<Record<keyof typeof READ, ComputedRef<any>>> | undefined
+  const derive: Derive = name => (derived ??= {})[name] ??= computed(() => READ[name](state.value))
   let settled: UseConvexQueryState<Query, Default> | undefined
   // `status`, `pending`, `isStale` and `source` come from DERIVED.
-  const refs = Object.defineProperties({ data, error }, DERIVED) as unknown as UseConvexQueryState<Query, Default> & UseConvexQueryReturn<Query, Default>
-  Object.defineProperty(refs, DERIVE, { value: derive })
+  const withDerived = () => Object.defineProperty(Object.defineProperties({ data, error }, DERIVED), DERIVE, { value: derive }) as unknown as UseConvexQueryState<Query, Default>
+  const refs = withDerived() as UseConvexQueryState<Query, Default> & UseConvexQueryReturn<Query, Default>
   refs.then = function (onFulfilled, onRejected) {
     // A query left to the browser renders pending on the server: nothing to wait for there.
     const wait = state.value.status === 'pending' && !disposed && !leftToBrowser
@@ -305,7 +295,7 @@ export function useConvexQuery<Query extends FunctionReference<'query'>, Default
         if (state.value.status === 'error')
           throw error.value
         // Without `then`: what an await resolves to must not be awaitable again.
-        return settled ??= { data, error, status: refs.status, pending: refs.pending, isStale: refs.isStale, source: refs.source }
+        return settled ??= withDerived()
       })
       .then(onFulfilled, onRejected)
   }
