@@ -86,15 +86,15 @@ export function convexTestingBrowser() {
     {
       name: 'vueuse-convex:testing-browser',
       enforce: 'pre' as const,
-      config() {
+      config(_: unknown, { command }: { command: string }) {
+        // Vite's build replaces `process.env` with `{}` in a page; functions read the backend's
+        // variables there at call time (Convex Auth's CONVEX_CLOUD_URL), so it stays the page's
+        // object (the backend puts one there). The dev server leaves `process.env` alone.
+        const env = 'globalThis.process.env'
         return {
-          // Vite's build replaces `process.env` with `{}` in a page; functions read the backend's
-          // variables there at call time (Convex Auth's CONVEX_CLOUD_URL), so it stays the page's object.
           define: {
-            'global': 'globalThis',
-            'process.env': 'globalThis.process.env',
-            'global.process.env': 'globalThis.process.env',
-            'globalThis.process.env': 'globalThis.process.env',
+            global: 'globalThis',
+            ...command === 'build' && { 'process.env': env, 'global.process.env': env, 'globalThis.process.env': env },
           },
           resolve: { alias: [{ find: /^(node:)?async_hooks$/, replacement: polyfill }] },
           optimizeDeps: { exclude: ['convex-test'] },

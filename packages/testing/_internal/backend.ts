@@ -634,8 +634,13 @@ export class TestBackend implements SocketHost {
    */
   private scheduledFunctionDue(start: () => void) {
     const executor = this.executor
-    // In the backend's context: the function's writes are this backend's.
-    void executor.exec(async () => start())
+    // In the backend's context, until it ends: the function's writes are this backend's, and
+    // where functions run one at a time (browsers: contexts do not follow concurrent awaits),
+    // no other call runs meanwhile.
+    void executor.exec(async () => {
+      start()
+      await this.jobsSettled(executor)
+    })
     executor.wrote(new Set(['_scheduled_functions']))
     void this.track(this.jobsSettled(executor).then(() => executor.wrote(new Set(['_scheduled_functions']))))
   }

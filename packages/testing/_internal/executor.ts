@@ -446,7 +446,8 @@ export class Executor {
     this.environment = options.environment
     this.inheritEnv = options.inheritEnv ?? true
     followEnvironment(() => {
-      const executor = active.getStore() ?? executorOfWorld.get(worldStorage?.getStore() ?? executorOfWorld)
+      // Browsers have no async context across every await, but run one function at a time: the last one to run.
+      const executor = active.getStore() ?? executorOfWorld.get(worldStorage?.getStore() ?? executorOfWorld) ?? (isNode ? undefined : lastActive)
       return executor && { env: executor.environment(), inherit: executor.inheritEnv }
     })
     this.world = worldOf(this.t)
