@@ -321,6 +321,35 @@ describe('useConvexAuth demo', () => {
   })
 })
 
+describe('useConvexAuthActions demo', () => {
+  // Convex Auth 2's username + password method on a backend in the page: its functions read the
+  // deployment's CONVEX_CLOUD_URL in process.env, which the page's build must leave to the backend.
+  it('signs up, out and in again, and shows the method\'s error for a wrong password', async () => {
+    await open('/core/useConvexAuthActions')
+    const viewer = page.getByTestId('viewer')
+    await page.getByTestId('sign-up').click()
+    await expect.poll(() => viewer.count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => viewer.textContent(), { timeout: 10_000 }).toBe('ada')
+    expect(await page.locator('p', { hasText: 'Signed in as' }).count()).toBe(1)
+    expect(await page.getByTestId('failure').count()).toBe(0)
+
+    await page.getByTestId('sign-out').click()
+    await expect.poll(() => page.getByTestId('sign-in').count(), { timeout: 10_000 }).toBe(1)
+    expect(await viewer.count()).toBe(0)
+
+    await page.getByTestId('sign-in').click()
+    await expect.poll(() => viewer.textContent(), { timeout: 20_000 }).toBe('ada')
+    await page.getByTestId('sign-out').click()
+    await expect.poll(() => page.getByTestId('sign-in').count(), { timeout: 10_000 }).toBe(1)
+
+    await page.getByTestId('password').fill('wrong password!')
+    await page.getByTestId('sign-in').click()
+    await expect.poll(() => page.getByTestId('failure').textContent(), { timeout: 20_000 }).toBe('INVALID_CREDENTIALS')
+    expect(await viewer.count()).toBe(0)
+    expect(await page.getByRole('alert').count()).toBe(0)
+  })
+})
+
 describe('every page', () => {
   const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/nuxt', '/guide/testing', '/guide/reliability', '/guide/performance', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
   it.each(pages)('%s renders without errors', async (path) => {
