@@ -1,33 +1,37 @@
 // Convex Auth 2 in a Vite app without Nuxt (./convex-auth-vite: useConvexAuthActions in Convex
 // Auth's spa mode, as the sign-in page shows it), served by Vite against Convex Auth's own
-// functions on the in-memory backend behind serveTestConvex, in Chromium.
+// functions on the local backend of `npx vueuse-convex dev` (startDevBackend, on a copy of the
+// app's convex/ folder), in Chromium.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
+import type { DevBackend } from '../../testing/dev'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
-import { createTestConvex } from '@vueuse-convex/testing'
-import { serveTestConvex } from '@vueuse-convex/testing/node'
 import { createServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../docs/e2e/chromium'
 import { workspaceAliases } from '../../../vitest.config'
-import { components, modules, schema } from '../../testing/test/convex-auth'
+import { startDevBackend } from '../../testing/dev'
 
-let convex: ReturnType<typeof createTestConvex>
-let backend: Awaited<ReturnType<typeof serveTestConvex>>
+let work: string
+let backend: DevBackend
 let vite: ViteDevServer
 let url: string
 let browser: Browser
 
 beforeAll(async () => {
-  convex = createTestConvex({ schema, modules, components, crons: false })
-  backend = await serveTestConvex(convex.backend)
+  // An app folder of its own (inside the repository, for its node_modules), as a user runs dev in theirs.
+  work = mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/', import.meta.url)), '.convex-auth-vite-e2e-'))
+  cpSync(fileURLToPath(new URL('../../testing/test/convex-auth/convex', import.meta.url)), join(work, 'convex'), { recursive: true, filter: path => !path.includes('_generated') })
+  backend = await startDevBackend({ cwd: work, port: 0, sitePort: 0, dataFile: false, watch: false, log: () => {} })
   vite = await createServer({
     configFile: false,
     root: fileURLToPath(new URL('./convex-auth-vite', import.meta.url)),
     plugins: [vue()],
     resolve: { alias: [{ find: /^@vueuse-convex\/core\/convex-auth$/, replacement: fileURLToPath(new URL('../convex-auth.ts', import.meta.url)) }, ...workspaceAliases] },
-    define: { 'import.meta.env.VITE_CONVEX_URL': JSON.stringify(backend.url) },
+    define: { 'import.meta.env.VITE_CONVEX_URL': JSON.stringify(backend.url!) },
     server: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
   })
@@ -40,7 +44,8 @@ afterAll(async () => {
   await browser?.close()
   await vite?.close()
   await backend?.close()
-  await convex?.close()
+  if (work)
+    rmSync(work, { recursive: true, force: true })
 })
 
 /** Every text the `state` element shows, recorded from before the first frame of each page load. */
