@@ -437,7 +437,7 @@ export class TestBackend implements SocketHost {
     if (advanceTimers && /runAllTimers/.test(advanceTimers.name))
       throw new Error('[vueuse-convex] finishScheduled(): vi.runAllTimers never ends while a client is connected (its keep-alive timers re-arm forever, as in a browser), so nothing was run. Call finishScheduled() without it: it moves fake timers to each scheduled function\'s time itself.')
     for (let round = 0; ; round++) {
-      await this.jobsSettled()
+      await this.scheduledSettled()
       const next = this.clock.next('scheduled')
       if (!next)
         break
@@ -643,6 +643,32 @@ export class TestBackend implements SocketHost {
     })
     executor.wrote(new Set(['_scheduled_functions']))
     void this.track(this.jobsSettled(executor).then(() => executor.wrote(new Set(['_scheduled_functions']))))
+  }
+
+  /**
+   * {@link jobsSettled} for finishScheduled(): throws, saying what to do, when a running scheduled
+   * function makes no progress for 10 s (an action waiting on a fake timer of its own, which
+   * only the test can move), rather than waiting forever.
+   */
+  private async scheduledSettled(): Promise<void> {
+    const jobs = { settled: false }
+    const settling = this.jobsSettled().finally(() => {
+      jobs.settled = true
+    })
+    let progress = this.progress()
+    let since = realNow()
+    while (!jobs.settled) {
+      await Promise.race([settling, new Promise<void>(resolve => realSetTimeout(resolve, 50))])
+      const now = this.progress()
+      if (now !== progress) {
+        progress = now
+        since = realNow()
+      }
+      else if (!jobs.settled && realNow() - since > FLUSH_STALL_MS) {
+        throw new Error(`[vueuse-convex] finishScheduled(): a running scheduled function has made no progress for ${FLUSH_STALL_MS / 1000} s. It may be waiting on a timer of its own (an action's setTimeout, a retry's backoff) on fake timers, which only your test can move: advance them (vi.advanceTimersByTimeAsync) until it finishes, then call finishScheduled() again.`)
+      }
+    }
+    await settling
   }
 
   /** Resolves when no scheduled function of `executor` is running. */

@@ -53,3 +53,14 @@ describe.each(ORDERS)('with %s', (_, order) => {
     expect((await convex.client.query(api.chain.scheduled, {})).map(job => job.state)).toEqual(['success', 'success'])
   })
 })
+
+it('finishScheduled() says what to do, instead of waiting forever, when a scheduled action waits on a fake timer of its own', async () => {
+  vi.useFakeTimers()
+  convex = createTestConvex({ schema, modules })
+  await convex.flush()
+  await convex.client.mutation(api.chain.startWaiting, { ms: 5_000 })
+  await expect(convex.backend.finishScheduled()).rejects.toThrow(/waiting on a timer of its own.*vi\.advanceTimersByTimeAsync/)
+  // Moved by the test, it finishes.
+  await vi.advanceTimersByTimeAsync(5_000)
+  await convex.backend.finishScheduled()
+}, 60_000)

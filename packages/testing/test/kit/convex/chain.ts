@@ -1,6 +1,6 @@
 import { v } from 'convex/values'
 import { internal } from './_generated/api'
-import { internalMutation, mutation, query } from './_generated/server'
+import { internalAction, internalMutation, mutation, query } from './_generated/server'
 
 /** Records `name`, then schedules itself again with `runAfter(0)` until `left` is 0 (as workpool's loop does). */
 export const step = internalMutation({
@@ -51,4 +51,20 @@ export const clear = internalMutation({
 export const scheduled = query({
   args: {},
   handler: async ctx => (await ctx.db.system.query('_scheduled_functions').collect()).map(job => ({ name: job.name, state: job.state.kind })),
+})
+
+/** An action that waits on a timer of its own (as a retry with backoff inside an action does). */
+export const waitOnItsOwnTimer = internalAction({
+  args: { ms: v.number() },
+  handler: async (_ctx, { ms }) => {
+    await new Promise(resolve => setTimeout(resolve, ms))
+  },
+})
+
+/** Schedules {@link waitOnItsOwnTimer}. */
+export const startWaiting = mutation({
+  args: { ms: v.number() },
+  handler: async (ctx, { ms }) => {
+    await ctx.scheduler.runAfter(0, internal.chain.waitOnItsOwnTimer, { ms })
+  },
 })
