@@ -90,12 +90,12 @@ describe('the Convex tab of Nuxt DevTools', () => {
     await panel.goto(`${appUrl}__nuxt_devtools__/client/modules/custom-vueuse-convex`)
     await expect.poll(() => page.frames().some(f => f.url().endsWith('/__vueuse-convex/devtools')), { timeout: 30_000 }).toBe(true)
     tab = page.frames().find(f => f.url().endsWith('/__vueuse-convex/devtools'))!
-    await expect.poll(() => text(tab), { timeout: 10_000 }).toMatch(/Live queries \(3\)\s+counter:get\s*1 using\s+messages:page\s*1 using\s+users:me\s*1 using\s+Paginated lists \(1\)\s+messages:page\s*Exhausted/)
+    await expect.poll(() => text(tab), { timeout: 10_000 }).toMatch(/Live queries \(3\)\s+counter:get\s*1 using\s*live\s+messages:page\s*1 using\s*live\s+users:me\s*1 using\s*live\s+Cached, not in use \(0\)\s+Paginated lists \(1\)\s+messages:page\s*Exhausted/)
   }, 90_000)
 
   it('shows a query\'s state, and follows it live', async () => {
     await tab.getByRole('button', { name: 'counter:get' }).click()
-    await expect.poll(() => text(tab)).toMatch(/function\s+counter:get\s+args\s+\{\s+"name": "nuxt"\s+\}\s+consumers\s+1\s+value\s+0/)
+    await expect.poll(() => text(tab)).toMatch(/function\s+counter:get\s+args\s+\{\s+"name": "nuxt"\s+\}\s+source\s+live\s[\s\S]*?consumers\s+1\s+value\s+0/)
     await page.getByTestId('increment').click()
     await expect.poll(() => text(tab), { timeout: 10_000 }).toMatch(/value\s+1\b/)
     await saveScreenshot('devtools-nuxt.png', path => page.screenshot({ path }))
