@@ -63,6 +63,11 @@ export interface DevBackendOptions {
   envFile?: string
   /** Where progress, errors and the functions' logs are written. @default console.log / console.error */
   log?: (line: string, level: 'info' | 'error') => void
+  /**
+   * How long a client that lost its connection is remembered, so that the mutations it replays
+   * on reconnecting run once (see `TestBackendOptions.replayRetentionMs`). @default 300_000
+   */
+  replayRetentionMs?: number
 }
 
 /** A running local backend. */
@@ -190,7 +195,7 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         const signingKey = await loadSigningKey(store?.dir)
         // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
         const components = await loadComponents({ dir, cwd, esbuild, outdir: join(buildRoot, 'components'), evaluate })
-        const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, replayRetentionMs: options.replayRetentionMs, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,

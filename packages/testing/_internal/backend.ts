@@ -109,6 +109,13 @@ export interface TestBackendOptions {
    * @default true
    */
   testKey?: boolean
+  /**
+   * How long a client that lost its connection is remembered (its mutations' responses), so that
+   * the mutations it replays on reconnecting run once, whatever the memory they hold; after that,
+   * up to 1,000 such clients or 4 MB of responses are kept, those gone longest forgotten first.
+   * @default 300_000 (5 minutes)
+   */
+  replayRetentionMs?: number
 }
 
 /**
@@ -175,7 +182,7 @@ export class TestBackend implements SocketHost {
         return moduleKey(backend.modules, 'http') !== undefined
       },
     }
-    this.sessions = new Sessions(host)
+    this.sessions = new Sessions(host, options.replayRetentionMs)
     this.stats = this.sessions.stats
     const accept: SocketHost = { accept: socket => this.accept(socket) }
     this.WebSocket = class extends InMemoryWebSocket {

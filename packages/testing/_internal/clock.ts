@@ -18,7 +18,7 @@ export interface FakeClock {
 }
 
 /** What a timer runs for: the clock's own tools (`finishScheduled`) look for scheduled functions. */
-export type TimerKind = 'scheduled' | 'cron' | 'ping' | 'latency' | 'token'
+export type TimerKind = 'scheduled' | 'cron' | 'ping' | 'latency' | 'token' | 'retention'
 
 /** One pending timer of a {@link Clock}. */
 export interface ClockTimer {

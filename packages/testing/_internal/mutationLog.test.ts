@@ -36,20 +36,80 @@ describe('mutationLog', () => {
     expect(runs).toBe(3)
   })
 
-  it('keeps the sessions of departed clients within a budget, the longest gone forgotten first', async () => {
-    const log = new MutationLog({ perSession: 100, departed: 2, departedBytes: 1000 })
+  /** Time the test moves by hand, with the timers the log arms on it. */
+  function manualTimers() {
+    let now = 0
+    const pending = new Set<{ at: number, fn: () => void }>()
+    return {
+      now: () => now,
+      after: (ms: number, fn: () => void) => {
+        const timer = { at: now + ms, fn }
+        pending.add(timer)
+        return () => pending.delete(timer)
+      },
+      advance(ms: number) {
+        now += ms
+        for (const timer of [...pending].sort((a, b) => a.at - b.at)) {
+          if (timer.at <= now && pending.delete(timer))
+            timer.fn()
+        }
+      },
+    }
+  }
+
+  it('remembers every client a server-wide drop disconnected, however much they hold, until they replay', async () => {
+    // The soak's fault: every socket dropped at once, 50 clients holding 100 responses of 4 KB
+    // each (20 MB, over the 4 MB budget). Those that left first must not be forgotten while the
+    // others reconnect: each replays all its mutations, and none may run twice.
+    const log = new MutationLog({}, manualTimers())
+    let runs = 0
+    const receipt = async () => ({ run: ++runs, receipt: '.'.repeat(4096) })
+    const ids = Array.from({ length: 50 }, (_, i) => `s${i}`)
+    for (const id of ids) {
+      log.connected(id)
+      for (let r = 0; r < 100; r++) await log.respond(id, r, receipt)
+    }
+    for (const id of ids) log.disconnected(id)
+    await settle()
+    for (const id of ids) {
+      log.connected(id)
+      log.replayFrom(id, 0)
+      for (let r = 0; r < 100; r++) await log.respond(id, r, receipt)
+    }
+    expect(runs).toBe(50 * 100)
+  })
+
+  it('forgets departed clients past their retention period, within a budget, the longest gone first', async () => {
+    const timers = manualTimers()
+    const log = new MutationLog({ perSession: 100, retentionMs: 60_000, departed: 2, departedBytes: 1000 }, timers)
     const payload = (size: number) => async () => ({ result: 'x'.repeat(size) })
     for (const id of ['a', 'b', 'c']) {
       log.connected(id)
       await log.respond(id, 0, payload(10))
       log.disconnected(id)
+      timers.advance(1000)
     }
-    expect(log.size).toBe(2) // 'a' went first
+    expect(log.size).toBe(3) // all within their retention period
+    timers.advance(57_000)
+    expect(log.size).toBe(2) // 'a' came of age first and is over the count budget
     log.connected('big')
     await log.respond('big', 0, payload(5000))
-    expect(log.size).toBe(3) // a connected session is never forgotten
     log.disconnected('big')
     await settle()
-    expect(log.size).toBe(0) // over the byte budget: every departed session goes
+    expect(log.size).toBe(3) // 'big' is over the byte budget, but within its retention period
+    timers.advance(60_000)
+    expect(log.size).toBe(0) // then every departed session goes, the byte budget being exceeded
+  })
+
+  it('keeps a connected session whatever the budget, and forgets the oldest departed ones in a flood', async () => {
+    const log = new MutationLog({ retentionMs: 60_000, departed: 0, departedBytes: 0, maxDeparted: 3 }, manualTimers())
+    log.connected('live')
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      log.connected(id)
+      log.disconnected(id)
+    }
+    expect(log.size).toBe(4) // 'live' and the three most recent of the flood
+    log.connected('a')
+    expect(log.size).toBe(5) // 'a' starts afresh
   })
 })

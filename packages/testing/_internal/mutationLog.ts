@@ -1,16 +1,54 @@
 // Exactly-once mutations over reconnects, in bounded memory. A client replays, on every new
 // socket and in request-id order, each mutation it has not seen complete (convex/src/browser/sync/
 // request_manager.ts `restart()`): the first mutation a new connection sends is the oldest the
-// client still needs, so every response before it can go. A session whose client left is kept
-// (it may come back: a dropped socket reconnects with the same session id), within a budget: the
-// sessions gone longest are forgotten first, beyond 1,000 of them or 4 MB of responses.
+// client still needs, so every response before it can go. A session whose client left is kept,
+// since it may come back (a dropped socket reconnects with the same session id, after a backoff of
+// up to 16 s; a laptop wakes from sleep): for the retention period whatever its size — a server
+// that drops every socket at once must not forget the sessions gone first while the others
+// reconnect — then within a budget, the sessions gone longest forgotten first. Only a flood (over
+// the hard limits) forgets a session within its retention period.
 
-/** How many responses one session keeps at most (a client rarely has more in flight). */
-const PER_SESSION = 10_000
-/** How many sessions with no connection are kept for a reconnect. */
-const DEPARTED = 1_000
-/** How many bytes of responses (as JSON) the sessions with no connection keep at most. */
-const DEPARTED_BYTES = 4 * 1024 * 1024
+/** Limits of the log (see {@link MutationLog}). */
+export interface MutationLogLimits {
+  /** How many responses one session keeps at most (a client rarely has more in flight). */
+  perSession: number
+  /** How long (ms) a session with no connection is kept whatever the budget, for its reconnect. */
+  retentionMs: number
+  /** How many sessions with no connection are kept after their retention period. */
+  departed: number
+  /** How many bytes of responses (as JSON) those keep at most. */
+  departedBytes: number
+  /** Sessions with no connection kept at most, however recent: a flood's bound. */
+  maxDeparted: number
+  /** Bytes of responses those keep at most, however recent. */
+  maxDepartedBytes: number
+}
+
+/** The limits a backend runs with. */
+export const DEFAULT_LIMITS: MutationLogLimits = {
+  perSession: 10_000,
+  retentionMs: 5 * 60_000,
+  departed: 1_000,
+  departedBytes: 4 * 1024 * 1024,
+  maxDeparted: 20_000,
+  maxDepartedBytes: 256 * 1024 * 1024,
+}
+
+/** The time the log runs on: a backend's clock (fake timers move it). */
+export interface MutationLogTimers {
+  now: () => number
+  /** Calls `fn` after `ms`; returns what cancels it. */
+  after: (ms: number, fn: () => void) => () => void
+}
+
+const realTimers: MutationLogTimers = {
+  now: () => Date.now(),
+  after: (ms, fn) => {
+    const handle = setTimeout(fn, ms)
+    handle.unref?.()
+    return () => clearTimeout(handle)
+  },
+}
 
 interface Session {
   /** Responses by request id, oldest first. */
@@ -29,12 +67,17 @@ const sizes = new WeakMap<Promise<object>, number>()
 /** Mutation responses by session and request id: a replayed mutation runs once. */
 export class MutationLog {
   private readonly sessions = new Map<string, Session>()
-  /** Sessions with no connection, the longest gone first. */
-  private readonly departed = new Set<string>()
+  /** Sessions with no connection, by when they left, the longest gone first. */
+  private readonly departed = new Map<string, number>()
   /** The bytes their responses hold. */
   private departedBytes = 0
+  /** Cancels the timer that evicts when the oldest departed session's retention ends. */
+  private cancelSweep: (() => void) | undefined
+  private readonly limits: MutationLogLimits
 
-  constructor(private readonly limits = { perSession: PER_SESSION, departed: DEPARTED, departedBytes: DEPARTED_BYTES }) {}
+  constructor(limits: Partial<MutationLogLimits> = {}, private readonly timers: MutationLogTimers = realTimers) {
+    this.limits = { ...DEFAULT_LIMITS, ...limits }
+  }
 
   /** Number of sessions kept (connected or not). */
   get size(): number {
@@ -63,20 +106,40 @@ export class MutationLog {
     const session = this.sessions.get(id)
     if (!session || --session.connections > 0)
       return
-    this.departed.add(id)
+    this.departed.set(id, this.timers.now())
     this.departedBytes += session.bytes
     this.evict()
   }
 
-  /** Forgets the sessions gone longest while the departed ones are over budget. */
+  /**
+   * Forgets departed sessions, the longest gone first: any over the hard limits, and those past
+   * their retention period while over the budget. Arms a timer for when the oldest one left
+   * comes of age, if the budget will then call for it.
+   */
   private evict(): void {
-    for (const gone of this.departed) {
-      if (this.departed.size <= this.limits.departed && this.departedBytes <= this.limits.departedBytes)
-        break
+    this.cancelSweep?.()
+    this.cancelSweep = undefined
+    const now = this.timers.now()
+    const { retentionMs, departed, departedBytes, maxDeparted, maxDepartedBytes } = this.limits
+    for (const [gone, since] of this.departed) {
+      const flooded = this.departed.size > maxDeparted || this.departedBytes > maxDepartedBytes
+      const overBudget = this.departed.size > departed || this.departedBytes > departedBytes
+      if (!flooded && !overBudget)
+        return
+      if (!flooded && now - since < retentionMs) {
+        this.cancelSweep = this.timers.after(retentionMs - (now - since), () => this.evict())
+        return
+      }
       this.departed.delete(gone)
       this.departedBytes -= this.sessions.get(gone)?.bytes ?? 0
       this.sessions.delete(gone)
     }
+  }
+
+  /** Stops the timer (the backend is closing). */
+  close(): void {
+    this.cancelSweep?.()
+    this.cancelSweep = undefined
   }
 
   /** Drops the response to `requestId` of `session` (kept no longer). */

@@ -245,9 +245,18 @@ export class Sessions {
   /** Why each refused token was refused, in order (never the token). */
   readonly authErrors: string[] = []
   /** Mutation responses by session and request id: a replayed mutation runs once. */
-  readonly log = new MutationLog()
+  readonly log: MutationLog
 
-  constructor(readonly host: SessionHost) {}
+  constructor(readonly host: SessionHost, replayRetentionMs?: number) {
+    const { clock } = host
+    this.log = new MutationLog(replayRetentionMs === undefined ? {} : { retentionMs: replayRetentionMs }, {
+      now: () => clock.now(),
+      after: (ms, fn) => {
+        const timer = clock.setTimeout(fn, ms, 'retention')
+        return () => clock.clearTimeout(timer)
+      },
+    })
+  }
 
   private get executor() {
     return this.host.executor

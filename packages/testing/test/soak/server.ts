@@ -8,9 +8,12 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {
   throw new Error('Run with node --expose-gc.')
 })
 
+/** How long a dropped client is remembered for its replay (5 minutes by default; short here, so the test can wait it out). */
+const RETENTION_MS = 5_000
+
 async function main() {
-  const dev = await startDevBackend({ cwd: process.argv[2], port: 0, sitePort: 0, dataFile: false, watch: false, typecheck: 'disable', log: () => {} } as Parameters<typeof startDevBackend>[0])
-  send({ url: dev.url })
+  const dev = await startDevBackend({ cwd: process.argv[2], port: 0, sitePort: 0, dataFile: false, watch: false, typecheck: 'disable', log: () => {}, replayRetentionMs: RETENTION_MS } as Parameters<typeof startDevBackend>[0])
+  send({ url: dev.url, retentionMs: RETENTION_MS })
 
   let input = ''
   process.stdin.on('data', async (chunk) => {
