@@ -1,5 +1,6 @@
 import type { Nuxt, NuxtModule } from '@nuxt/schema'
 import type { ConvexClientOptions } from 'convex/browser'
+import type { TokenIssuer } from './runtime/server/verify'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import process from 'node:process'
@@ -61,6 +62,8 @@ export interface ModuleImportsOptions {
   api?: boolean
 }
 
+export type { TokenIssuer }
+
 /** The `auth` options of the module. */
 export interface ModuleAuthOptions {
   /**
@@ -71,6 +74,17 @@ export interface ModuleAuthOptions {
    * @default undefined
    */
   cookie?: string
+  /**
+   * Check the cookie's token on the server before it counts: its signature against the
+   * provider's published keys, its issuer, audience and expiry — the provider of your
+   * `convex/auth.config.ts`: `{ issuer: domain, audience: applicationID }` for an OIDC provider
+   * (its keys found through `${issuer}/.well-known/openid-configuration`), `{ issuer, jwks }`
+   * for a `customJwt` one. A forged cookie then renders signed out (the `convex-auth`
+   * middleware redirects), and `useConvexServer(event)` calls signed out. Without it only the
+   * expiry is read on the server; Convex still checks the signature of every call.
+   * @default undefined
+   */
+  verify?: TokenIssuer
   /**
    * Where a signed-out user is sent from a page with `definePageMeta({ middleware:
    * 'convex-auth' })`, with the page asked for in `?redirect=`.
@@ -155,6 +169,9 @@ const module: NuxtModule<ModuleOptions> = defineNuxtModule<ModuleOptions>({
     addRouteMiddleware({ name: 'convex-auth', path: resolve('./runtime/middleware/auth') })
     // Convex in server routes, server middleware and server plugins.
     addServerImports(['useConvexServer', 'getConvexToken', 'toH3Error'].map(name => ({ name, from: resolve('./runtime/server/convex') })))
+    // auth.cookie with auth.verify: the cookie's token checked against the provider's keys first.
+    if (options.auth?.cookie && options.auth.verify)
+      addServerHandler({ middleware: true, handler: resolve('./runtime/server/cookieSession') })
     // Convex Auth 2: its routes, and the session read from its cookies before anything renders.
     if (options.auth?.convexAuth) {
       addServerHandler({ route: `${options.auth.convexAuth.route ?? '/api/auth'}/:action`, handler: resolve('./runtime/server/convexAuthRoutes') })

@@ -116,3 +116,11 @@ describe('vite', () => {
     expect(nuxt.options.vite.optimizeDeps?.include).toEqual(expect.arrayContaining(['convex/browser', 'convex/server', 'convex/values']))
   })
 })
+
+describe('auth.verify', () => {
+  it('checks the sign-in cookie on the server (a middleware) only when auth.cookie and auth.verify are set', async () => {
+    const checks = (nuxt: Nuxt) => (nuxt.options as unknown as { serverHandlers: Array<{ middleware?: boolean, handler: string }> }).serverHandlers.filter(h => h.middleware && h.handler.includes('cookieSession'))
+    expect(checks(await app({}, { url: 'https://a.convex.cloud', auth: { cookie: 'session', verify: { issuer: 'https://clerk.example.com', audience: 'convex' } } }))).toHaveLength(1)
+    expect(checks(await app({}, { url: 'https://a.convex.cloud', auth: { cookie: 'session' } }))).toHaveLength(0)
+  })
+})

@@ -149,7 +149,8 @@ it('runs the local backend page\'s commands as written, and they do what it says
       expect(args[0]).toBe(zip)
       run([command, ...args])
       const dev = await startDevBackend({ cwd: work, port: 0, sitePort: 0, watch: false, codegen: false, typecheck: 'disable', log: () => {} })
-      const bodies = (await dev.backend!.run(ctx => ctx.db.query('notes').collect())).map((note: { body: string }) => note.body)
+      const notes = await dev.backend!.run(ctx => ctx.db.query('notes').collect()) as Array<{ body: string }>
+      const bodies = notes.map(note => note.body)
       await dev.close()
       expect(bodies).toEqual(['kept in the snapshot'])
       // What was there is moved aside, not deleted.

@@ -53,9 +53,13 @@ export default defineNuxtPlugin({
 
 /**
  * Signed in while the cookie holds an unexpired token: read from the request on the server,
- * from `document.cookie` in the browser, and followed across tabs.
+ * from `document.cookie` in the browser, and followed across tabs. With `auth.verify`, the
+ * server render counts the token only once its signature is checked (server/cookieSession.ts).
  */
 function cookieAuth(name: string): ConvexAuthProvider {
+  const verified = import.meta.server ? (useRequestEvent()?.context as { convexCookie?: { token: string | null } } | undefined)?.convexCookie : undefined
+  if (verified)
+    return { isLoading: false, isAuthenticated: verified.token !== null, fetchAccessToken: async () => verified.token }
   const token = useCookie<string | null>(name, { readonly: true })
   return {
     isLoading: false,

@@ -52,7 +52,8 @@ function settings(event: H3Event): ConvexRuntimeConfig {
  * The requesting user's Convex token: the request's `Authorization: Bearer` header, else the
  * Convex Auth 2 session (`auth.convexAuth`: its cookie's token, verified against the
  * deployment's keys), else the cookie the module's `auth.cookie` option names, as the page
- * render reads it. An expired token counts as none. `null` without one.
+ * render reads it (checked against the provider's keys with `auth.verify`). An expired token
+ * counts as none. `null` without one.
  */
 export function getConvexToken(event: H3Event): string | null {
   const header = getRequestHeader(event, 'authorization')
@@ -60,9 +61,12 @@ export function getConvexToken(event: H3Event): string | null {
   if (bearer)
     return tokenIfValid(bearer)
   // Convex Auth 2: the session the module read from its cookies (refreshed, and verified).
-  const session = (event.context as { convexAuth?: { token: string | null } }).convexAuth
+  const { convexAuth: session, convexCookie: verified } = event.context as { convexAuth?: { token: string | null }, convexCookie?: { token: string | null } }
   if (session)
     return session.token
+  // auth.verify: the cookie's token as the module checked it against the provider's keys.
+  if (verified)
+    return verified.token
   const cookie = settings(event).auth?.cookie
   return cookie ? tokenIfValid(getCookie(event, cookie)) : null
 }
