@@ -52,7 +52,14 @@ beforeAll(async () => {
     expect(await fetch(appUrl).then(res => res.status, () => 0)).toBe(200)
   }, { timeout: 120_000, interval: 250 })
   browser = await launchChromium()
-}, 150_000)
+  // A fresh clone's first page load is where Vite discovers and optimizes the app's dependencies,
+  // and may reload the page once (a module requested meanwhile fails to load, and Nuxt reloads):
+  // that first load happens here, so the page the tests watch loads on a settled server.
+  const warm = await browser.newPage()
+  await warm.goto(appUrl)
+  await vi.waitFor(async () => expect(await warm.getByTestId('messages-status').textContent({ timeout: 1000 }).catch(() => null)).toBe('Exhausted'), { timeout: 90_000, interval: 500 })
+  await warm.close()
+}, 250_000)
 
 afterAll(async () => {
   await browser?.close()
