@@ -195,7 +195,12 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         const signingKey = await loadSigningKey(store?.dir)
         // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
         const components = await loadComponents({ dir, cwd, esbuild, outdir: join(buildRoot, 'components'), evaluate })
-        const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, replayRetentionMs: options.replayRetentionMs, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && (() => store.durable()) })
+        const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, replayRetentionMs: options.replayRetentionMs, initialTs: BigInt(Date.now()) * 1_000_000n, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && ((request) => {
+          // A client's mutation: its response is kept with its writes, for its replay after a restart.
+          if (request)
+            store.respond(request)
+          return store.durable()
+        }), replays: store?.requests() })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,

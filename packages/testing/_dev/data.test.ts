@@ -3,10 +3,12 @@
 // after acknowledged mutations (through the real ConvexClient), an unreadable data file, a second
 // instance on the same folder, a first start that fails and is then fixed, data of earlier versions.
 import type { ChildProcess } from 'node:child_process'
+import type { AddressInfo } from 'node:net'
 import type { DevBackend, DevBackendOptions } from '../dev'
 import { Buffer } from 'node:buffer'
 import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import process from 'node:process'
 import { ConvexClient } from 'convex/browser'
@@ -98,6 +100,57 @@ describe('vueuse-convex dev: the data', () => {
     const { dev } = await start()
     const notes = await client(dev.url!).query(api.notes.list, {})
     expect(notes).toHaveLength(total)
+  }, 300_000)
+
+  it('runs each mutation of a client that stays open across a kill -9 and a restart exactly once, and settles every one', async () => {
+    project()
+    // A fixed port, so that the client reconnects to the restarted process as to a deployment.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo
+        probe.close(() => resolve(port))
+      })
+    })
+    writeFileSync(join(work!, 'dev.mts'), `
+      import { startDevBackend } from ${JSON.stringify(devModule)}
+      await startDevBackend({ port: ${port}, sitePort: 0, watch: false, codegen: false, typecheck: 'disable' })
+    `)
+    const startChild = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'dev.mts'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] })
+      children.push(child)
+      let output = ''
+      return new Promise<ChildProcess>((resolve, reject) => {
+        child.stdout!.on('data', (chunk) => {
+          output += chunk
+          if (/VITE_CONVEX_URL=/.test(output))
+            resolve(child)
+        })
+        child.stderr!.on('data', chunk => (output += chunk))
+        child.once('exit', code => reject(new Error(`dev exited with ${code}: ${output}`)))
+      })
+    }
+    let child = await startChild()
+    const c = client(`http://127.0.0.1:${port}`)
+    let sent = 0
+    for (let round = 0; round < 4; round++) {
+      // A burst in flight: some acknowledged, some on disk but not yet acknowledged, some not run.
+      const burst = Array.from({ length: 150 }, (_, i) => c.mutation(api.notes.add, { body: `${round}:${i}` }))
+      sent += burst.length
+      const target = 20 + round * 30
+      await new Promise<void>((resolve) => {
+        let settled = 0
+        burst.forEach(p => p.then(() => ++settled === target && resolve(), () => {}))
+      })
+      child.kill('SIGKILL')
+      await new Promise(resolve => child.once('exit', resolve))
+      child = await startChild()
+      // The client reconnects and replays what it has not seen complete: each runs once.
+      const results = await Promise.allSettled(burst)
+      expect(results.filter(r => r.status === 'rejected')).toEqual([])
+    }
+    const bodies = (await c.query(api.notes.list, {})).map((note: { body: string }) => note.body)
+    expect(bodies).toHaveLength(sent)
+    expect(new Set(bodies).size).toBe(sent)
   }, 300_000)
 
   for (const [what, bytes] of [

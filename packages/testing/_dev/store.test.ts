@@ -145,6 +145,45 @@ describe('the local backend\'s store', () => {
     expect(bodies(again)).toContain('after the snapshot')
   })
 
+  it('keeps clients\' mutations with their responses across a restart and a compaction: a replay after a crash is answered, not run again', async () => {
+    const dir = folder()
+    const store = await start()
+    const response = (requestId: number) => ({ type: 'MutationResponse', requestId, success: true, result: `note ${requestId}`, ts: 'AAAAAAAAAAA=', logLines: [] })
+    const tagged = (requestId: number) => ({ ...insert(`m${requestId}`), request: `session-1 ${requestId}` })
+    // The usual way: the response joins its commit before the group is written (one record).
+    store.commit(tagged(0))
+    store.respond({ session: 'session-1', requestId: 0, response: response(0) })
+    await store.durable()
+    // A response that comes once its commit is written goes in a record of its own.
+    store.commit(tagged(1))
+    await store.durable()
+    store.respond({ session: 'session-1', requestId: 1, response: response(1) })
+    await store.durable()
+    // A commit whose response never came (the process stopped first): known to have run.
+    store.commit(tagged(2))
+    await store.durable()
+    // A mutation that wrote nothing leaves nothing to keep.
+    store.respond({ session: 'session-1', requestId: 3, response: response(3) })
+    await store.durable()
+    const expected = [
+      { session: 'session-1', requestId: 0, response: response(0) },
+      { session: 'session-1', requestId: 1, response: response(1) },
+      { session: 'session-1', requestId: 2, response: null },
+    ]
+    expect(store.requests()).toEqual(expected)
+    await stop(store)
+    const again = await start(dir)
+    expect(again.requests()).toEqual(expected)
+    // Folding the log into a snapshot removes the old logs: the requests are carried into the new one.
+    const before = logFiles(dir)
+    await again.compact()
+    await stop(again)
+    expect(logFiles(dir).filter(name => before.includes(name))).toEqual([])
+    const third = await start(dir)
+    expect(third.requests()).toEqual(expected)
+    expect(bodies(third)).toEqual(['m0', 'm1', 'm2'])
+  })
+
   it('drops a torn last record (a write a crash cut short) and says so; the rest is kept', async () => {
     const dir = folder()
     const store = await start()

@@ -12,7 +12,7 @@
 //                    then zeros (space written ahead, so that an fsync need not grow the file)
 //   dev.lock         the pid of the process that has the folder open
 import type { JSONValue } from 'convex/values'
-import type { Commit } from '../_internal/commits'
+import type { AcknowledgedRequest, Commit } from '../_internal/commits'
 import type { BackendData } from '../_internal/executor'
 import { Buffer } from 'node:buffer'
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
@@ -20,6 +20,7 @@ import { open } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { crc32 } from 'node:zlib'
+import { requestKey } from '../_internal/commits'
 import { bytesToBase64 } from '../_internal/wire'
 
 /** The snapshot's file name in the data folder. */
@@ -73,6 +74,79 @@ interface LoggedCommit {
   f: Array<[string, string, string]>
   n: number
   t: number
+  /** The client's mutation it is the transaction of (`${session} ${requestId}`). */
+  r?: string
+  /** That mutation's response, when it was known as the commit was written. */
+  a?: object
+}
+
+/** A client mutation's response, written after its commit (or carried into a new log). */
+interface LoggedResponse {
+  r: string
+  a: object | null
+}
+
+type LogEntry = LoggedCommit | LoggedResponse
+
+/** Clients' mutations kept for their replays across restarts, at most (the newest kept). */
+const REQUESTS_KEPT = 10_000
+/** Bytes of their responses kept, at most. */
+const REQUEST_BYTES_KEPT = 16 * 1024 * 1024
+
+/** The clients' mutations the log holds, by key, oldest first: each one's response (`null`: lost). */
+class Requests {
+  private readonly entries = new Map<string, { response: object | null, bytes: number }>()
+  private bytes = 0
+
+  set(key: string, response: object | null): void {
+    const previous = this.entries.get(key)
+    // A response written after its commit completes what the commit said.
+    if (previous && response === null)
+      return
+    if (previous) {
+      this.bytes -= previous.bytes
+      this.entries.delete(key)
+    }
+    const bytes = response ? JSON.stringify(response).length : 0
+    this.entries.set(key, { response, bytes })
+    this.bytes += bytes
+    for (const [oldest, entry] of this.entries) {
+      if (this.entries.size <= REQUESTS_KEPT && this.bytes <= REQUEST_BYTES_KEPT)
+        break
+      this.entries.delete(oldest)
+      this.bytes -= entry.bytes
+    }
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key)
+  }
+
+  /** What a log entry says of a client's mutation. */
+  note(entry: LogEntry): void {
+    if (entry.r !== undefined)
+      this.set(entry.r, entry.a ?? null)
+  }
+
+  /** As log entries, to carry into a new log. */
+  entriesForLog(): LoggedResponse[] {
+    return [...this.entries].map(([r, { response }]) => ({ r, a: response }))
+  }
+
+  list(): StoredRequest[] {
+    return [...this.entries].map(([key, { response }]) => {
+      const space = key.lastIndexOf(' ')
+      return { session: key.slice(0, space), requestId: Number(key.slice(space + 1)), response }
+    })
+  }
+}
+
+/** A client's mutation the log holds: what answers its replay after a restart. */
+export interface StoredRequest {
+  session: string
+  requestId: number
+  /** Its response; `null` when the process stopped before the response was written. */
+  response: object | null
 }
 
 /** What {@link openStore} found. */
@@ -109,6 +183,13 @@ export interface Store {
   data: () => BackendData | undefined
   /** Adds a commit to the next group written to the log. */
   commit: (commit: Commit) => void
+  /**
+   * The response to a client's mutation, written with its commit (or after it): what answers
+   * the client's replay of it after a restart. Before {@link durable}.
+   */
+  respond: (request: AcknowledgedRequest) => void
+  /** The clients' mutations the log holds (the newest 10,000 at most), for their replays after a restart. */
+  requests: () => StoredRequest[]
   /** Resolves once every commit added so far is on disk (fsynced); rejects if writing failed. */
   durable: () => Promise<void>
   /** Folds the log into the snapshot now (else it happens in the background as the log grows). */
@@ -202,7 +283,10 @@ function component(state: State, path: string): StoredComponent {
   return found
 }
 
-function apply(state: State, commit: LoggedCommit) {
+function apply(state: State, entry: LogEntry) {
+  if (!('d' in entry))
+    return
+  const commit = entry
   const target = component(state, commit.c)
   for (const [id, document] of commit.d) {
     if (document === null) {
@@ -303,7 +387,7 @@ const isZero = (bytes: Buffer) => bytes.every(byte => byte === 0)
  * A damaged record with only zeros after it is a torn write (`last` file only): the bytes it
  * holds are returned; anywhere else it is an error.
  */
-function replayLog(file: string, state: State, last: boolean): { records: number, valid: number, torn: number } {
+function replayLog(file: string, state: State, requests: Requests, last: boolean): { records: number, valid: number, torn: number } {
   const bytes = readFileSync(file)
   let offset = 0
   let records = 0
@@ -323,15 +407,18 @@ function replayLog(file: string, state: State, last: boolean): { records: number
       }
       throw new UnreadableDataError(file, `the record at byte ${offset} is damaged and more data follows it (not a write cut short by a crash)`)
     }
-    const commits = JSON.parse(bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length).toString('utf8')) as LoggedCommit[]
-    for (const commit of commits) apply(state, commit)
+    const entries = JSON.parse(bytes.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + length).toString('utf8')) as LogEntry[]
+    for (const entry of entries) {
+      apply(state, entry)
+      requests.note(entry)
+    }
     offset += HEADER_BYTES + length
     records++
   }
   return { records, valid: offset, torn: 0 }
 }
 
-function frame(commits: LoggedCommit[]): Buffer {
+function frame(commits: LogEntry[]): Buffer {
   const payload = Buffer.from(JSON.stringify(commits), 'utf8')
   const header = Buffer.alloc(HEADER_BYTES)
   header.writeUInt32LE(payload.length, 0)
@@ -427,16 +514,17 @@ function recover(dir: string, legacy: string) {
   let replayed = 0
   let logBytes = 0
   let torn: (StoreReport['torn'] & { valid: number }) | undefined
+  const requests = new Requests()
   const live = logs.filter(n => n >= generation)
   for (const n of live) {
     const file = join(dir, logName(n))
-    const result = replayLog(file, state, n === live.at(-1))
+    const result = replayLog(file, state, requests, n === live.at(-1))
     replayed += result.records
     logBytes += result.valid
     if (result.torn)
       torn = { file, bytes: result.torn, valid: result.valid }
   }
-  return { state, generation, snapshotBytes, migrated, replayed, torn, logs, live, logBytes }
+  return { state, generation, snapshotBytes, migrated, replayed, torn, logs, live, logBytes, requests }
 }
 
 /**
@@ -547,7 +635,13 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   let documents = 0
   for (const c of state.values()) documents += c.documents.size
 
-  let pending: Commit[] = []
+  /** Commits (with the response of a client's mutation, once known) and responses to write next. */
+  let pending: Array<{ commit: Commit, response?: object } | LoggedResponse> = []
+  /** The pending commits of clients' mutations, by key, until written: a response joins its commit. */
+  const awaiting = new Map<string, { commit: Commit, response?: object }>()
+  const requests = recovered.requests
+  /** Keys of clients' mutations whose commits are being written (a response now follows them). */
+  const writing = new Set<string>()
   let waiters: Array<{ resolve: () => void, reject: (e: Error) => void }> = []
   let inflight: Promise<void> | undefined
   let compaction: Promise<void> | undefined
@@ -566,6 +660,11 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     segmentBytes = 0
     allocated = 0
     logBytes = 0
+    // The clients' mutations the old logs told of, into the new one before those go: a replay
+    // after a restart must still find them.
+    const carried = requests.entriesForLog()
+    if (carried.length)
+      await writeRecord(carried)
     const copy = copyState(state)
     compaction = (async () => {
       snapshotBytes = await writeSnapshot(dir, copy, next)
@@ -580,6 +679,28 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     })
   }
 
+  /** Writes to the log (and switches logs) one at a time: a compaction asked for meanwhile waits. */
+  let lane: Promise<unknown> = Promise.resolve()
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = lane.then(fn)
+    lane = run.catch(() => {})
+    return run
+  }
+
+  /** Appends one record to the log and fsyncs it. */
+  async function writeRecord(entries: LogEntry[]) {
+    const record = frame(entries)
+    if (segmentBytes + record.length > allocated) {
+      const grow = Math.max(PREALLOCATE_BYTES, record.length)
+      await handle.write(Buffer.alloc(grow), 0, grow, allocated)
+      allocated += grow
+    }
+    await handle.write(record, 0, record.length, segmentBytes)
+    await handle.datasync()
+    segmentBytes += record.length
+    logBytes += record.length
+  }
+
   /** Writes the pending commits as one record, fsyncs, acknowledges; again while more arrived. */
   async function pump() {
     while (pending.length && !failed) {
@@ -588,26 +709,30 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
       pending = []
       waiters = []
       try {
-        const logged: LoggedCommit[] = []
-        for (const commit of group) {
+        const logged: LogEntry[] = []
+        for (const entry of group) {
+          if (!('commit' in entry)) {
+            logged.push(entry)
+            continue
+          }
+          const { commit, response } = entry
+          if (commit.request) {
+            awaiting.delete(commit.request)
+            writing.add(commit.request)
+          }
           const files: LoggedCommit['f'] = []
           for (const [id, file] of commit.files) files.push([id, file.type, bytesToBase64(new Uint8Array(await file.arrayBuffer()))])
-          logged.push({ c: commit.component, d: commit.documents, f: files, n: commit.nextDocId, t: commit.lastCreationTime })
+          logged.push({ c: commit.component, d: commit.documents, f: files, n: commit.nextDocId, t: commit.lastCreationTime, ...commit.request ? { r: commit.request, a: response } : {} })
         }
-        const record = frame(logged)
-        if (segmentBytes + record.length > allocated) {
-          const grow = Math.max(PREALLOCATE_BYTES, record.length)
-          await handle.write(Buffer.alloc(grow), 0, grow, allocated)
-          allocated += grow
+        await exclusive(() => writeRecord(logged))
+        for (const entry of logged) {
+          apply(state, entry)
+          requests.note(entry)
         }
-        await handle.write(record, 0, record.length, segmentBytes)
-        await handle.datasync()
-        for (const commit of logged) apply(state, commit)
-        segmentBytes += record.length
-        logBytes += record.length
+        writing.clear()
         acknowledged.forEach(waiter => waiter.resolve())
         if (!compaction && !closed && logBytes > compactAfter())
-          await rotate()
+          await exclusive(rotate)
       }
       catch (e) {
         failed = new Error(`Could not write the data to ${join(dir, logName(segment))}: ${(e as Error).message}. Writes since are not saved: fix the cause (disk full?) and restart.`)
@@ -619,9 +744,11 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
   }
 
   function kick() {
-    // From a microtask: the components of one transaction commit one after the other in the same
-    // turn, and go into the same record (all of it is on disk, or none).
-    inflight ??= Promise.resolve().then(pump).finally(() => {
+    // From the next macrotask: the components of one transaction commit one after the other in
+    // the same turn and go into the same record (all of it is on disk, or none), and a client's
+    // mutation has its response by then (built in the microtasks after its commit): the record
+    // holds both, so that a replay after a crash finds what to answer.
+    inflight ??= new Promise<void>(resolve => setImmediate(resolve)).then(pump).finally(() => {
       inflight = undefined
       if (pending.length && !failed)
         kick()
@@ -635,9 +762,28 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     commit(commit) {
       if (closed)
         return
-      pending.push(commit)
+      const entry = { commit }
+      pending.push(entry)
+      if (commit.request)
+        awaiting.set(commit.request, entry)
       kick()
     },
+    respond(request) {
+      if (closed)
+        return
+      const key = requestKey(request)
+      const waiting = awaiting.get(key)
+      if (waiting) {
+        waiting.response = request.response
+        return
+      }
+      // Its commit is written, or being written; a mutation that wrote nothing has nothing to keep.
+      if (writing.has(key) || requests.has(key)) {
+        pending.push({ r: key, a: request.response })
+        kick()
+      }
+    },
+    requests: () => requests.list(),
     durable() {
       if (failed)
         return Promise.reject(failed)
@@ -657,7 +803,7 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
       await compaction
       await inflight
       if (!failed) {
-        await rotate()
+        await exclusive(rotate)
         await compaction
       }
     },

@@ -6,7 +6,7 @@ import type { GenericSchema, SchemaDefinition } from 'convex/server'
 import type { JSONValue } from 'convex/values'
 import type { JSONWebKeySet, JWK } from 'jose'
 import type { AuthProvider } from './auth'
-import type { Commit } from './commits'
+import type { AcknowledgedRequest, Commit } from './commits'
 import type { CronJob, CronPlan } from './crons'
 import type { BackendData, FunctionSelector, TestComponent, TestIdentity } from './executor'
 import type { HttpHost } from './http'
@@ -16,7 +16,7 @@ import type { ClientSocket, ServerConnection, SocketHost } from './socket'
 import { ConvexError, jsonToConvex } from 'convex/values'
 import { AuthFailure, authProviders, defaultAudience, providerKeys, verifyToken } from './auth'
 import { Clock } from './clock'
-import { tapCommits } from './commits'
+import { lostResponse, tapCommits } from './commits'
 import { checkCrons, startCrons } from './crons'
 import { Executor, udfPathOf } from './executor'
 import { functionModules, loadFunction, moduleKey } from './functions'
@@ -79,9 +79,18 @@ export interface TestBackendOptions {
   onCommit?: (commit: Commit) => void
   /**
    * Awaited after a client's mutation commits and before it is acknowledged (its response sent,
-   * over the socket or the HTTP API): e.g. until its writes are on disk. @default undefined
+   * over the socket or the HTTP API): e.g. until its writes are on disk. Over the socket it is
+   * given the request (session, request id) and its response, for the log to keep with the
+   * writes: a client replays unacknowledged mutations on reconnecting, to this process or the
+   * next one ({@link TestBackendOptions.replays}). @default undefined
    */
-  beforeAcknowledge?: () => Promise<void>
+  beforeAcknowledge?: (request?: AcknowledgedRequest) => Promise<void>
+  /**
+   * Clients' mutations a previous process ran, with the response each was (or `null`, when the
+   * process stopped before its response was kept): a replay of one is answered with it and not
+   * run again, as a deployment remembers a session's requests. @default []
+   */
+  replays?: Array<{ session: string, requestId: number, response: object | null }>
   // ---- end of durable acknowledgement ----
   /**
    * The deployment's environment variables (what `npx convex env set` sets), which its functions
@@ -116,6 +125,13 @@ export interface TestBackendOptions {
    * @default 300_000 (5 minutes)
    */
   replayRetentionMs?: number
+  /**
+   * The commit timestamp the backend starts from; it moves by one on every write. `vueuse-convex
+   * dev` starts from the wall clock in nanoseconds, as a deployment's timestamps are, so that
+   * they keep moving forward across restarts (a client that saw one before waits for a later one).
+   * @default 1n
+   */
+  initialTs?: bigint
 }
 
 /**
@@ -163,6 +179,8 @@ export class TestBackend implements SocketHost {
     this.modules = functionModules('createTestConvex', options.modules)
     this.clock = new Clock(fire => this.scheduledFunctionDue(fire))
     this.executor = this.createExecutor(options)
+    if (options.initialTs !== undefined)
+      this.executor.ts = options.initialTs
     this.localUrl = this.executor.url
     this.env = { ...options.env }
     this.providers = this.loadProviders()
@@ -175,7 +193,7 @@ export class TestBackend implements SocketHost {
       verifyToken: token => backend.verify(token),
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
-      acknowledge: () => this.options.beforeAcknowledge?.(),
+      acknowledge: (request?: AcknowledgedRequest) => this.options.beforeAcknowledge?.(request),
       clock: this.clock,
       jwks: () => backend.jwks(),
       get hasRouter() {
@@ -183,6 +201,8 @@ export class TestBackend implements SocketHost {
       },
     }
     this.sessions = new Sessions(host, options.replayRetentionMs)
+    for (const { session, requestId, response } of options.replays ?? [])
+      this.sessions.log.restore(session, requestId, response ?? lostResponse(requestId))
     this.stats = this.sessions.stats
     const accept: SocketHost = { accept: socket => this.accept(socket) }
     this.WebSocket = class extends InMemoryWebSocket {

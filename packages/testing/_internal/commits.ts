@@ -3,7 +3,44 @@
 // (`vueuse-convex dev`) writes these to its log, so that the cost of a write follows the change,
 // not the size of the database.
 import type { JSONValue, Value } from 'convex/values'
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { convexToJson } from 'convex/values'
+
+/**
+ * The client's mutation being run, by its session and request id (`${sessionId} ${requestId}`):
+ * its transaction's commit carries the key, so that the log knows, after a restart, that the
+ * mutation ran (a replay of it must not run again). The first commit claims it: functions it
+ * scheduled run later in the same async context and are not the client's mutation.
+ */
+export const clientMutation = new AsyncLocalStorage<{ key: string, claimed: boolean }>()
+
+/** A client's mutation over the sync protocol: its session, its request id, and its response. */
+export interface AcknowledgedRequest {
+  session: string
+  requestId: number
+  /** The `MutationResponse` the client is sent. */
+  response: object
+}
+
+/**
+ * The response to a replay of a mutation that ran, whose response was not kept (the process
+ * stopped between writing its commit and its response): it must not run again, and its result
+ * is unknown, so the client is told so.
+ */
+export function lostResponse(requestId: number): object {
+  return {
+    type: 'MutationResponse',
+    requestId,
+    success: false,
+    result: 'The local backend stopped while it acknowledged this mutation: the mutation ran once and its writes are kept, but its result was lost. It was not run again.',
+    logLines: [],
+  }
+}
+
+/** The key of a client's request in the log: `${session} ${requestId}`. */
+export function requestKey(request: { session: string, requestId: number }): string {
+  return `${request.session} ${request.requestId}`
+}
 
 /** One component's part of a committed transaction. */
 export interface Commit {
@@ -16,6 +53,8 @@ export interface Commit {
   /** The component's id counter and last creation time after the commit. */
   nextDocId: number
   lastCreationTime: number
+  /** The client's mutation this is the transaction of (`${sessionId} ${requestId}`), if it is one. */
+  request?: string
 }
 
 /** What convex-test keeps per component (its `DatabaseFake`), as far as commits go. */
@@ -50,7 +89,14 @@ export function tapCommits(databases: Record<string, unknown>, listener: (commit
         if (file)
           files.push([id, file])
       }
+      const running = clientMutation.getStore()
+      let request: string | undefined
+      if (running && !running.claimed) {
+        running.claimed = true
+        request = running.key
+      }
       listener({
+        request,
         component,
         documents: ids.map(id => [id, id in this._documents ? convexToJson(this._documents[id] as Value) : null]),
         files,

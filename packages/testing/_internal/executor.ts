@@ -12,6 +12,7 @@ import { convexTest } from 'convex-test'
 import { getFunctionName } from 'convex/server'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { routeTimers } from './clock'
+import { clientMutation } from './commits'
 import { followEnvironment } from './environment'
 import { DeploymentError, publicFunctions } from './functions'
 import { base64UrlBytes, bytesToBase64 } from './wire'
@@ -563,7 +564,7 @@ export class Executor {
    * was injected for it; a deployment's refusal for an internal or missing function or the
    * wrong kind. `reads` collects the tables a query reads (its subscription's read set).
    */
-  async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value, reads?: ReadSet): Promise<unknown> {
+  async call(identity: TestIdentity | null, kind: FunctionKind | 'any', udfPath: string, args: Value, reads?: ReadSet, request?: string): Promise<unknown> {
     if (this.gate)
       await this.gate
     const checked = this.isPublic(udfPath, kind === 'any' ? undefined : kind)
@@ -576,7 +577,11 @@ export class Executor {
     if (actual === 'action')
       return this.exec(() => accessor.actionFromPath(path, args))
     const run = () => actual === 'query' ? accessor.queryFromPath(path, args) : accessor.mutationFromPath(path, args)
-    return this.exec(reads ? () => reading.run(reads, run) : run)
+    // In the function's own context (exec leaves the caller's): a subscription's read set, or the
+    // client's mutation its commit is tagged with.
+    if (reads)
+      return this.exec(() => reading.run(reads, run))
+    return this.exec(request ? () => clientMutation.run({ key: request, claimed: false }, run) : run)
   }
 
   /** Runs an action outside any transaction (HTTP actions, uploads). */

@@ -36,6 +36,17 @@ describe('mutationLog', () => {
     expect(runs).toBe(3)
   })
 
+  it('answers a replay of a mutation a previous process ran with its kept response, without running it', async () => {
+    const log = new MutationLog()
+    let runs = 0
+    log.restore('s', 4, { requestId: 4, result: 'kept' })
+    log.connected('s')
+    log.replayFrom('s', 4)
+    expect(await log.respond('s', 4, async () => ({ run: ++runs }))).toEqual({ requestId: 4, result: 'kept' })
+    expect(await log.respond('s', 5, async () => ({ run: ++runs }))).toEqual({ run: 1 })
+    expect(runs).toBe(1)
+  })
+
   /** Time the test moves by hand, with the timers the log arms on it. */
   function manualTimers() {
     let now = 0

@@ -155,6 +155,30 @@ export class MutationLog {
   }
 
   /**
+   * Mutation `requestId` of session `id` ran in a previous process, which answered `response`:
+   * a replay of it gets that answer. The session counts as departed from now (its client has
+   * not reconnected yet).
+   */
+  restore(id: string, requestId: number, response: object): void {
+    const session = this.session(id)
+    const settled = Promise.resolve(response)
+    session.responses.set(requestId, settled)
+    const size = JSON.stringify(response).length
+    sizes.set(settled, size)
+    session.bytes += size
+    if (session.connections > 0)
+      return
+    if (this.departed.has(id)) {
+      this.departedBytes += size
+    }
+    else {
+      this.departed.set(id, this.timers.now())
+      this.departedBytes += session.bytes
+    }
+    this.evict()
+  }
+
+  /**
    * The first mutation a new connection of session `id` sent is `requestId`: the client replays
    * from its oldest unfinished one, so it needs no response before it.
    */

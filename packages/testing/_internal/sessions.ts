@@ -2,12 +2,14 @@
 // client socket with its query set, identity and versions, and the sessions' mutation log.
 import type { Value } from 'convex/values'
 import type { Clock, ClockTimer } from './clock'
+import type { AcknowledgedRequest } from './commits'
 import type { Executor, ReadSet, TestIdentity, WriteSet } from './executor'
 import type { AuthenticateMessage, ClientMessage, ModifyQuerySetMessage, RequestMessage } from './frames'
 import type { FunctionKind } from './functions'
 import type { ClientSocket, ServerConnection } from './socket'
 import { convexToJson, jsonToConvex } from 'convex/values'
 import { AuthFailure } from './auth'
+import { requestKey } from './commits'
 import { normalizeUdfPath, oversized } from './executor'
 import { InvalidFrame, parseClientMessage } from './frames'
 import { DeploymentError } from './functions'
@@ -77,8 +79,8 @@ export interface SessionHost {
   track: <T>(promise: Promise<T>) => Promise<T>
   /** A bug in the backend itself. */
   internalError: (e: unknown) => void
-  /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk). */
-  acknowledge?: () => Promise<void> | undefined
+  /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk, its response with it). */
+  acknowledge?: (request?: AcknowledgedRequest) => Promise<void> | undefined
   /** The backend's timers. */
   clock: Clock
 }
@@ -427,11 +429,17 @@ export class Sessions {
       const refused = oversized(udfPath, message.args?.[0])
       if (refused)
         throw refused
-      const value = await this.executor.call(c.identity, kind, udfPath, jsonToConvex(message.args?.[0] ?? {}))
-      if (kind === 'mutation')
-        await this.host.acknowledge?.()
-      const committed = kind === 'mutation' ? { ts: encodeTs(this.executor.ts) } : {}
-      return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ...committed, logLines: [] }
+      const args = jsonToConvex(message.args?.[0] ?? {})
+      if (kind === 'action') {
+        const value = await this.executor.call(c.identity, kind, udfPath, args)
+        return { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), logLines: [] }
+      }
+      // Its transaction's commit names it (see clientMutation), and its response goes with it.
+      const request = { session: c.sessionId, requestId: message.requestId }
+      const value = await this.executor.call(c.identity, kind, udfPath, args, undefined, requestKey(request))
+      const response = { type, requestId: message.requestId, success: true, result: convexToJson(value as Value), ts: encodeTs(this.executor.ts), logLines: [] }
+      await this.host.acknowledge?.({ ...request, response })
+      return response
     }
     catch (e) {
       const failure = this.executor.failure(e)
