@@ -329,15 +329,16 @@ describe('the local backend\'s store', () => {
     expect(existsSync(join(dir, LOCK_FILE))).toBe(false)
   })
 
-  it('keeps every acknowledged commit when the process is killed (kill -9) right after', async () => {
+  // Inline on a fast disk; through the thread pool on a slow one (forced here with inlineFlushMs: 0).
+  it.each([['written inline', 2], ['written through the thread pool', 0]])('keeps every acknowledged commit when the process is killed (kill -9) right after (%s)', async (_, inlineFlushMs) => {
     const dir = folder()
     mkdirSync(dir, { recursive: true })
     const script = join(dir, 'writer.mts')
     // Acknowledges each commit on stdout once durable() resolves, as fast as it can.
     writeFileSync(script, `
       import { openStore } from ${JSON.stringify(resolve(import.meta.dirname, 'store.ts'))}
-      const [dir, round] = process.argv.slice(2)
-      const store = await openStore(dir, dir)
+      const [dir, round, inlineFlushMs] = process.argv.slice(2)
+      const store = await openStore(dir, dir, { inlineFlushMs: Number(inlineFlushMs) })
       let n = 0
       while (true) {
         const id = String(10000 + n) + 'notes'
@@ -351,7 +352,7 @@ describe('the local backend\'s store', () => {
     let expected = 0
     for (let round = 0; round < 8; round++) {
       const wanted = 40 + round * 7
-      const child = spawn(process.execPath, ['--import', 'tsx', script, data, String(round)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+      const child = spawn(process.execPath, ['--import', 'tsx', script, data, String(round), String(inlineFlushMs)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
       children.push(child)
       const acked = await new Promise<number>((resolve, reject) => {
         let seen = 0
