@@ -72,6 +72,10 @@ async function openIn(context: BrowserContext, path: string): Promise<Page> {
     const seen: Record<string, string[]> = {}
     ;(window as any).__seen = seen
     const record = () => {
+      // While the server's HTML is still being parsed, an element can be in the document before
+      // its text (a network chunk ends between them): that is not a frame the user sees.
+      if (document.readyState === 'loading')
+        return
       for (const el of document.querySelectorAll('[data-testid]')) {
         const id = el.getAttribute('data-testid')!
         const text = el.textContent!.trim()
