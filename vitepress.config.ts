@@ -79,6 +79,7 @@ export default defineConfig({
         // Before the package itself: an alias also matches the paths under it.
         '@vueuse-convex/core/loaders': r('./packages/core/loaders.ts'),
         '@vueuse-convex/core/convex-auth': r('./packages/core/convex-auth.ts'),
+        '@vueuse-convex/core/convex-auth-server': r('./packages/core/convex-auth-server.ts'),
         '@vueuse-convex/core': r('./packages/core/index.ts'),
         '@vueuse-convex/testing': r('./packages/testing/index.ts'),
       },

@@ -12,6 +12,7 @@ export const workspaceAliases = [
   { find: /^@vueuse-convex\/core$/, replacement: r('./packages/core/index.ts') },
   { find: /^@vueuse-convex\/core\/loaders$/, replacement: r('./packages/core/loaders.ts') },
   { find: /^@vueuse-convex\/core\/convex-auth$/, replacement: r('./packages/core/convex-auth.ts') },
+  { find: /^@vueuse-convex\/core\/convex-auth-server$/, replacement: r('./packages/core/convex-auth-server.ts') },
 ]
 
 export default defineConfig({

@@ -350,6 +350,22 @@ describe('useConvexAuthActions demo', () => {
   })
 })
 
+describe('convexAuthVite demo', () => {
+  // Convex Auth's own server handlers, run in the page against a backend in the page, with a
+  // cookie jar standing for the browser's httpOnly cookies.
+  it('signs up through the server routes: the refresh token is in the server\'s httpOnly cookies, nowhere page JavaScript reads', async () => {
+    await open('/core/convexAuthVite')
+    const viewer = page.getByTestId('viewer')
+    await page.getByTestId('sign-up').click()
+    await expect.poll(() => viewer.textContent(), { timeout: 20_000 }).toBe('ada')
+    expect(await page.getByTestId('jar').textContent()).toContain('__convexAuthRefreshToken')
+    expect(await page.getByTestId('readable').textContent()).toBe('nowhere')
+    await page.getByTestId('sign-out').click()
+    await expect.poll(() => page.getByTestId('sign-in').count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.getByTestId('jar').textContent()).not.toContain('__convexAuthRefreshToken')
+  })
+})
+
 describe('every page', () => {
   const pages = ['/', '/guide/', '/guide/error-handling', '/guide/typescript', '/guide/ssr', '/guide/nuxt', '/guide/testing', '/guide/reliability', '/guide/performance', ...functions.flatMap(p => p.functions.map(f => `/${p.package.split('/')[1]}/${f.name}`))]
   it.each(pages)('%s renders without errors', async (path) => {

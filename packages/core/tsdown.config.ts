@@ -2,7 +2,7 @@ import { defineConfig } from 'tsdown'
 
 export default defineConfig({
   // loaders.ts: defineConvexLoader, on its own so that the package never imports vue-router.
-  entry: ['index.ts', 'loaders.ts', 'convex-auth.ts'],
+  entry: ['index.ts', 'loaders.ts', 'convex-auth.ts', 'convex-auth-server.ts'],
   format: 'esm',
   dts: true,
   clean: true,

@@ -1,7 +1,7 @@
-// Convex Auth 2 in a Vite app without Nuxt (./convex-auth-vite: useConvexAuthActions in Convex
-// Auth's spa mode, as the sign-in page shows it), served by Vite against Convex Auth's own
-// functions on the local backend of `npx vueuse-convex dev` (startDevBackend, on a copy of the
-// app's convex/ folder), in Chromium.
+// Convex Auth 2 in a Vite app without Nuxt (./convex-auth-vite: useConvexAuthActions with its
+// server routes, which the convexAuthVite plugin serves, as the sign-in page shows it), served by
+// Vite against Convex Auth's own functions on the local backend of `npx vueuse-convex dev`
+// (startDevBackend, on a copy of the app's convex/ folder), in Chromium.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { ViteDevServer } from 'vite'
 import type { DevBackend } from '../../testing/dev'
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../../../docs/e2e/chromium'
 import { workspaceAliases } from '../../../vitest.config'
 import { startDevBackend } from '../../testing/dev'
+import { convexAuthVite } from '../convexAuthVite'
 
 let work: string
 let backend: DevBackend
@@ -29,8 +30,8 @@ beforeAll(async () => {
   vite = await createServer({
     configFile: false,
     root: fileURLToPath(new URL('./convex-auth-vite', import.meta.url)),
-    plugins: [vue()],
-    resolve: { alias: [{ find: /^@vueuse-convex\/core\/convex-auth$/, replacement: fileURLToPath(new URL('../convex-auth.ts', import.meta.url)) }, ...workspaceAliases] },
+    plugins: [vue(), convexAuthVite({ url: backend.url!, signIn: ['auth:signInWithUsernamePassword', 'auth:signUpWithUsernamePassword'] })],
+    resolve: { alias: [{ find: /^@vueuse-convex\/core\/convex-auth$/, replacement: fileURLToPath(new URL('../convex-auth.ts', import.meta.url)) }, { find: /^@vueuse-convex\/core\/convex-auth-server$/, replacement: fileURLToPath(new URL('../convex-auth-server.ts', import.meta.url)) }, ...workspaceAliases] },
     define: { 'import.meta.env.VITE_CONVEX_URL': JSON.stringify(backend.url!) },
     server: { host: '127.0.0.1', port: 0 },
     logLevel: 'silent',
@@ -75,8 +76,11 @@ async function openPage(context: BrowserContext, problems: string[]) {
 
 const state = (page: Page) => page.getByTestId('state').textContent()
 
-describe('convex Auth 2 in a Vite app (spa mode)', () => {
-  it('signs up, survives a reload signed in with no signed-out frame, follows a sign-out in another tab, and answers a wrong password', async () => {
+/** What page JavaScript can read: `document.cookie` and `localStorage`. */
+const readable = (page: Page) => page.evaluate(() => `${document.cookie} ${JSON.stringify({ ...localStorage })}`)
+
+describe('convex Auth 2 in a Vite app (the refresh token on the server: convexAuthVite)', () => {
+  it('signs up, keeps the refresh token out of page JavaScript, survives a reload signed in with no signed-out frame, follows a sign-out in another tab, and answers a wrong password', async () => {
     const context = await browser.newContext()
     const problems: string[] = []
     const page = await openPage(context, problems)
@@ -88,6 +92,10 @@ describe('convex Auth 2 in a Vite app (spa mode)', () => {
     await page.getByTestId('password').fill('correct horse battery staple')
     await page.getByTestId('sign-up').click()
     await expect.poll(() => state(page), { timeout: 10_000 }).toContain('signed in as ada')
+    // The refresh token is in an httpOnly cookie, and nowhere page JavaScript reads.
+    const refresh = (await context.cookies()).find(c => c.name === '__convexAuthRefreshToken')!
+    expect(refresh.httpOnly).toBe(true)
+    expect(await readable(page)).not.toContain(refresh.value)
 
     // A reload: from the stored session, never signed out on the way.
     await page.reload()
