@@ -184,6 +184,26 @@ describe('the local backend\'s store', () => {
     expect(bodies(third)).toEqual(['m0', 'm1', 'm2'])
   })
 
+  it('carries the clients\' mutations into each new log without counting them as growth: a large carry does not fold the log at every write', async () => {
+    const dir = folder()
+    const store = await start(dir, { compactAfterBytes: 4000 })
+    for (let requestId = 0; requestId < 40; requestId++) {
+      store.commit({ ...insert(`r${requestId}`), request: `session-2 ${requestId}` })
+      store.respond({ session: 'session-2', requestId, response: { requestId, result: 'x'.repeat(300) } })
+    }
+    await store.durable()
+    await store.compact() // the carried record alone (about 14 KB) is far over compactAfterBytes
+    const newest = () => Math.max(...logFiles(dir).map(name => Number(/\d+/.exec(name)![0])))
+    const after = newest()
+    for (let i = 0; i < 5; i++) {
+      store.commit(insert(`small ${i}`))
+      await store.durable()
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+    expect(newest()).toBe(after)
+    expect(store.requests()).toHaveLength(40)
+  })
+
   it('drops a torn last record (a write a crash cut short) and says so; the rest is kept', async () => {
     const dir = folder()
     const store = await start()

@@ -675,8 +675,11 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     // The clients' mutations the old logs told of, into the new one before those go: a replay
     // after a restart must still find them.
     const carried = requests.entriesForLog()
-    if (carried.length)
+    if (carried.length) {
       await writeRecord(carried)
+      // Not growth of the log: counted, a large carry would fold the log again at every write.
+      logBytes = 0
+    }
     const copy = copyState(state)
     compaction = (async () => {
       snapshotBytes = await writeSnapshot(dir, copy, next)
