@@ -193,14 +193,15 @@ export async function startDevBackend(options: DevBackendOptions = {}): Promise<
         }
         // The deployment's signing key is kept with the data (`--no-data`: a new one per run).
         const signingKey = await loadSigningKey(store?.dir)
-        // Every commit goes to the store's log; a mutation is acknowledged once it is on disk.
+        // Every commit goes to the store's log; a mutation is acknowledged, and any client shown
+        // its writes, once it is on disk (a store that failed has said so: what it has is shown).
         const components = await loadComponents({ dir, cwd, esbuild, outdir: join(buildRoot, 'components'), evaluate })
         const created = new TestBackend({ ...functions, components, env: backendEnv, inheritEnv: false, signingKey, testKey: false, replayRetentionMs: options.replayRetentionMs, initialTs: BigInt(Date.now()) * 1_000_000n, onCommit: store && (commit => store.commit(commit)), beforeAcknowledge: store && ((request) => {
           // A client's mutation: its response is kept with its writes, for its replay after a restart.
           if (request)
             store.respond(request)
           return store.durable()
-        }), replays: store?.requests() })
+        }), beforePublish: store && (() => store.durable().catch(() => {})), replays: store?.requests() })
         const stored = store?.data()
         try {
           // The data is read before anything is served; a schema that refuses it serves nothing,

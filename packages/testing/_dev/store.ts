@@ -771,15 +771,35 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     waiters.splice(0).forEach(waiter => failed ? waiter.reject(failed) : waiter.resolve())
   }
 
-  function kick() {
-    // From the next macrotask: the components of one transaction commit one after the other in
-    // the same turn and go into the same record (all of it is on disk, or none), and a client's
-    // mutation has its response by then (built in the microtasks after its commit): the record
-    // holds both, so that a replay after a crash finds what to answer.
-    inflight ??= new Promise<void>(resolve => setImmediate(resolve)).then(pump).finally(() => {
+  /** Writes what is pending now (a pump running takes it in its next turn). */
+  function run(): Promise<void> {
+    inflight ??= pump().finally(() => {
       inflight = undefined
-      if (pending.length && !failed)
+      if (pending.length && !failed && waiters.length)
+        void run()
+      else if (pending.length && !failed)
         kick()
+    })
+    return inflight
+  }
+
+  /**
+   * Writes what is pending from the next macrotask, unless someone waits for it first
+   * ({@link Store.durable}). The components of one transaction commit together, synchronously, so
+   * a group never holds part of one (all of it is on disk, or none). A client's mutation waits
+   * for its commit with its response joined (the record holds both: a replay after a crash
+   * finds what to answer); commits nobody waits for (scheduled functions) are written from the
+   * next macrotask, gathered.
+   */
+  let scheduled = false
+  function kick() {
+    if (scheduled || inflight)
+      return
+    scheduled = true
+    setImmediate(() => {
+      scheduled = false
+      if (pending.length && !failed)
+        void run()
     })
   }
 
@@ -824,7 +844,10 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
             })
           : Promise.resolve()
       }
-      return new Promise((resolve, reject) => waiters.push({ resolve, reject }))
+      const written = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }))
+      // Written now, not a macrotask later: the caller's transaction has committed whole.
+      void run()
+      return written
     },
     async compact() {
       await store.durable().catch(() => {})

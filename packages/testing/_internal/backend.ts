@@ -86,6 +86,12 @@ export interface TestBackendOptions {
    */
   beforeAcknowledge?: (request?: AcknowledgedRequest) => Promise<void>
   /**
+   * Awaited before clients are shown data (a Transition of their subscriptions, an action's or
+   * an HTTP query's result): e.g. until every write so far is on disk, so that no client sees a
+   * write a crash could take back. @default undefined
+   */
+  beforePublish?: () => Promise<void>
+  /**
    * Clients' mutations a previous process ran, with the response each was (or `null`, when the
    * process stopped before its response was kept): a replay of one is answered with it and not
    * run again, as a deployment remembers a session's requests. @default []
@@ -194,6 +200,7 @@ export class TestBackend implements SocketHost {
       track: <T>(promise: Promise<T>) => this.track(promise),
       internalError: (e: unknown) => this.errors.push(e),
       acknowledge: (request?: AcknowledgedRequest) => this.options.beforeAcknowledge?.(request),
+      publish: () => this.options.beforePublish?.(),
       clock: this.clock,
       jwks: () => backend.jwks(),
       get hasRouter() {

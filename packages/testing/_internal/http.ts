@@ -22,6 +22,8 @@ export interface HttpHost {
   jwks: () => Promise<JSONWebKeySet>
   /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk). */
   acknowledge?: () => Promise<void> | undefined
+  /** Awaited before a query's result is sent (e.g. until every write so far is on disk). */
+  publish?: () => Promise<void> | undefined
 }
 
 /** Convex's status for "the function failed" (STATUS_CODE_UDF_FAILED in the HTTP client). */
@@ -117,6 +119,8 @@ async function callFunction(host: HttpHost, request: Request, url: URL, kind: Fu
     const value = await executor.call(identity, kind, udfPath, jsonToConvex(rawArgs ?? {}))
     if (kind !== 'query')
       await host.acknowledge?.()
+    else
+      await host.publish?.()
     return json({ status: 'success', value: convexToJson(value as Value), logLines: [] })
   }
   catch (e) {

@@ -81,6 +81,8 @@ export interface SessionHost {
   internalError: (e: unknown) => void
   /** Awaited after a mutation commits, before it is acknowledged (e.g. until it is on disk, its response with it). */
   acknowledge?: (request?: AcknowledgedRequest) => Promise<void> | undefined
+  /** Awaited before a client is shown data (e.g. until every write so far is on disk). */
+  publish?: () => Promise<void> | undefined
   /** The backend's timers. */
   clock: Clock
 }
@@ -409,6 +411,10 @@ export class Sessions {
 
   private async action(c: Connection, message: RequestMessage) {
     const response = await this.respond(c, 'ActionResponse', message)
+    // Its result may show writes (its own, others'): only once they are kept.
+    const kept = this.host.publish?.()
+    if (kept) // no await without one: each is a turn of the microtask queue
+      await kept
     // A connection that dropped meanwhile is gone: the client already failed the action.
     await c.task(() => c.send(response))
   }
@@ -501,6 +507,11 @@ export class Sessions {
     const changedVersion = end.querySet !== c.version.querySet || end.identity !== c.version.identity
     if (!modifications.length && !changedVersion && !options.force)
       return
+    // The writes up to `ts` are shown only once they are kept (on disk, for `dev`): a crash
+    // cannot take back what a client saw.
+    const kept = this.host.publish?.()
+    if (kept) // no await without one: each is a turn of the microtask queue
+      await kept
     const wire = (v: Version) => ({ querySet: v.querySet, identity: v.identity, ts: encodeTs(v.ts) })
     c.send({ type: 'Transition', startVersion: wire(c.version), endVersion: wire(end), modifications })
     c.version = end

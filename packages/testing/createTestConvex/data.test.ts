@@ -3,7 +3,7 @@
 import type { TestConvex } from '.'
 import { defineSchema, defineTable, queryGeneric } from 'convex/server'
 import { v } from 'convex/values'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createTestConvex } from '.'
 import { api, modules, schema } from '../test/app'
 
@@ -111,5 +111,38 @@ describe('deploy', () => {
     const convex = start()
     const withoutGenerated = Object.fromEntries(Object.entries(modules).filter(([path]) => !path.includes('_generated')))
     await expect(convex.backend.deploy({ schema, modules: withoutGenerated })).rejects.toThrow(/no convex\/_generated\/ file/)
+  })
+})
+
+describe('durable writes (the hooks `vueuse-convex dev` keeps its data with)', () => {
+  it('shows a write to other clients, and acknowledges it, only once beforePublish and beforeAcknowledge resolve', async () => {
+    let release!: () => void
+    let gate: Promise<void> | undefined
+    const kept = () => gate ?? Promise.resolve()
+    const commits: string[] = []
+    const convex = start({
+      onCommit: commit => commits.push(...commit.documents.map(([id]) => id)),
+      beforeAcknowledge: kept,
+      beforePublish: kept,
+    })
+    const watcher = convex.createClient()
+    const seen: number[] = []
+    watcher.onUpdate(api.notes.list, {}, notes => seen.push(notes.length))
+    await vi.waitFor(() => expect(seen).toEqual([0]))
+
+    // The disk is slow: the write has committed, and is not kept yet.
+    gate = new Promise(resolve => release = resolve)
+    let acknowledged = false
+    const added = convex.client.mutation(api.notes.add, { body: 'kept?' }).then(() => acknowledged = true)
+    await vi.waitFor(() => expect(commits).toHaveLength(1))
+    // Another subscription is re-run meanwhile: it must not be shown the write either.
+    const late: number[] = []
+    convex.createClient().onUpdate(api.notes.list, {}, notes => late.push(notes.length))
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect({ seen, late, acknowledged }).toEqual({ seen: [0], late: [], acknowledged: false })
+
+    release()
+    await added
+    await vi.waitFor(() => expect({ seen, late }).toEqual({ seen: [0, 1], late: [1] }))
   })
 })
