@@ -175,4 +175,24 @@ describe('convex Auth 2 in Nuxt (the module\'s routes, httpOnly session cookies)
     expect(response.status).toBe(403)
     expect(response.headers.get('set-cookie')).toBeNull()
   })
+
+  it('writes Secure session cookies behind a proxy that terminates HTTPS (X-Forwarded-Proto), and not over plain http', async () => {
+    const signUp = async (username: string, proto: 'https' | 'http') => {
+      const host = new URL(nitro.url).host
+      const response = await fetch(`${nitro.url}/api/auth/signin?path=/api/mutation`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'origin': `${proto}://${host}`, ...proto === 'https' ? { 'x-forwarded-proto': 'https' } : {} },
+        body: JSON.stringify({ path: 'auth:signUpWithUsernamePassword', format: 'convex_encoded_json', args: [{ username, password: 'correct horse battery staple' }] }),
+      })
+      expect(response.status).toBe(200)
+      return response.headers.getSetCookie().filter(cookie => cookie.startsWith('__convexAuthRefreshToken='))
+    }
+    const behindProxy = await signUp('behind-a-proxy', 'https')
+    expect(behindProxy).toHaveLength(1)
+    expect(behindProxy[0]).toMatch(/;\s*Secure/i)
+    expect(behindProxy[0]).toMatch(/;\s*HttpOnly/i)
+    const plain = await signUp('over-plain-http', 'http')
+    expect(plain).toHaveLength(1)
+    expect(plain[0]).not.toMatch(/;\s*Secure/i)
+  })
 })

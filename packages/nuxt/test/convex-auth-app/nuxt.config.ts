@@ -16,6 +16,7 @@ export default defineNuxtConfig({
     },
   },
   alias: {
+    '@vueuse-convex/core/convex-auth-server': r('../../../core/convex-auth-server.ts'),
     '@vueuse-convex/core/convex-auth': r('../../../core/convex-auth.ts'),
     '@vueuse-convex/core': r('../../../core/index.ts'),
     '#convex': r('../../../testing/test/convex-auth/convex'),

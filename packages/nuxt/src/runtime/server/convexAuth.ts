@@ -1,15 +1,17 @@
 // Convex Auth 2 on the Nuxt server: its own handlers (`setupConvexAuthServer` of
-// `@convex-dev/auth/ssr`) as the module's routes, and the session of a request — the access
-// token of its httpOnly cookie, refreshed when it is about to expire and verified (signature,
-// issuer, audience, expiry) against the deployment's JWKS before anything renders.
+// `@convex-dev/auth/ssr`, through core's `convexAuthHandler`) as the module's routes, and the
+// session of a request — the access token of its httpOnly cookie, refreshed when it is about to
+// expire and verified (signature, issuer, audience, expiry) against the deployment's JWKS before
+// anything renders.
 import type { CookieStore } from '@convex-dev/auth/ssr'
 import type { H3Event } from 'h3'
 import type { ConvexAuthModuleOptions, ConvexRuntimeConfig } from '../../module'
 import { useRuntimeConfig } from '#imports'
-import { AUTH_JWT_COOKIE, AUTH_REFRESH_COOKIE, ServerAuthSession, setupConvexAuthServer } from '@convex-dev/auth/ssr'
+import { AUTH_JWT_COOKIE, AUTH_REFRESH_COOKIE, ServerAuthSession } from '@convex-dev/auth/ssr'
+import { convexAuthHandler } from '@vueuse-convex/core/convex-auth-server'
 import { ConvexHttpClient } from 'convex/browser'
 import { makeFunctionReference } from 'convex/server'
-import { createError, deleteCookie, getCookie, getRequestProtocol, getRouterParam, sendWebResponse, setCookie, toWebRequest } from 'h3'
+import { createError, deleteCookie, getCookie, getRequestProtocol, sendWebResponse, setCookie, toWebRequest } from 'h3'
 import { verifyConvexAuthToken } from './verify'
 
 /** The module's Convex Auth settings, with its defaults. */
@@ -26,39 +28,32 @@ function isSecure(event: H3Event): boolean {
   return getRequestProtocol(event, { xForwardedProto: true }) === 'https'
 }
 
-const servers = new Map<string, ReturnType<typeof setupConvexAuthServer>>()
-
-/** Convex Auth's own handlers for this deployment, made once. */
-function handlers(url: string, options: Required<ConvexAuthModuleOptions>, secure: boolean) {
-  const key = JSON.stringify([url, options, secure])
-  let server = servers.get(key)
-  if (!server) {
-    server = setupConvexAuthServer({
-      convexUrl: url,
-      refreshSession: makeFunctionReference(`${options.module}:refreshSession`),
-      signOut: makeFunctionReference(`${options.module}:signOut`),
-      signIn: options.signIn.map(name => makeFunctionReference<'mutation'>(name)) as never,
-      cookieOptions: { secure },
-    })
-    servers.set(key, server)
-  }
-  return server
-}
+const handlers = new Map<string, ReturnType<typeof convexAuthHandler>>()
 
 /**
  * The routes the module mounts at `convex.auth.convexAuth.route` (default `/api/auth`):
  * `/signin` (the sign-in proxy: the refresh token goes into an httpOnly cookie, the access
- * token to the page), `/refresh` and `/signout`, each refusing another site's requests.
+ * token to the page), `/refresh` and `/signout`, each refusing another site's requests. They are
+ * `convexAuthHandler`'s (what a Vite app mounts): the request's URL is `https:` over HTTPS and
+ * behind a proxy that says so (`X-Forwarded-Proto`, which h3 reads), and the cookies are
+ * `Secure` then.
  */
 export async function handleConvexAuthRoute(event: H3Event): Promise<void> {
   const settings = convexAuthSettings(event)
   if (!settings)
     throw createError({ statusCode: 404, statusMessage: 'Not Found' })
-  const server = handlers(settings.url, settings.options, isSecure(event))
-  const handler = { signin: server.convexProxyHandler, refresh: server.refreshHandler, signout: server.signOutHandler }[getRouterParam(event, 'action') ?? '']
-  if (!handler || event.method !== 'POST')
+  const { url, options } = settings
+  // The request's URL keeps the app's base URL (`app.baseURL`): so does the route matched.
+  const base = (useRuntimeConfig(event) as { app?: { baseURL?: string } }).app?.baseURL ?? '/'
+  const route = `${base.replace(/\/+$/, '')}${options.route}`
+  const key = JSON.stringify([url, options, route])
+  let handle = handlers.get(key)
+  if (!handle)
+    handlers.set(key, handle = convexAuthHandler({ url, signIn: options.signIn, module: options.module, route }))
+  const response = await handle(toWebRequest(event))
+  if (!response)
     throw createError({ statusCode: 404, statusMessage: 'Not Found' })
-  return sendWebResponse(event, await handler(toWebRequest(event)))
+  return sendWebResponse(event, response)
 }
 
 /** The request's cookies as Convex Auth's `CookieStore`: what it writes goes on the response. */
