@@ -6,7 +6,7 @@ import type { TokenStorage, UseConvexAuthActionsOptions, UseConvexAuthActionsRet
 import type { ConvexClientLike } from '../useConvexClient'
 import { createTestConvex } from '@vueuse-convex/testing'
 import { serveTestConvex } from '@vueuse-convex/testing/node'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { createApp, defineComponent, h } from 'vue'
 import { useConvexAuthActions } from '.'
 import { api, components, modules, schema } from '../../testing/test/convex-auth'
@@ -158,9 +158,69 @@ describe('useConvexAuthActions (Convex Auth 2)', () => {
     const key = [...shared.items.keys()].find(k => k.startsWith('__convexAuthJWT_'))!
     window.dispatchEvent(new StorageEvent('storage', { key, newValue: other.actions.token.value, storageArea: localStorage }))
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as ada'))
+    // The client confirms the adopted token, then rotates it at once (Convex's client refreshes a
+    // cached token after the server accepts it): the other tab signs out after that.
+    const copied = shared.items.get(key.replace('JWT', 'RefreshToken'))
+    expect(copied).toEqual(expect.any(String))
+    const storedRefreshToken = () => Object.keys(localStorage).filter(k => k.startsWith('__convexAuthRefreshToken_')).map(k => localStorage.getItem(k))[0]
+    await vi.waitFor(() => expect(storedRefreshToken()).not.toBe(copied))
+    // Its sign-out removes both tokens: two storage events here.
     localStorage.clear()
     window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }))
+    window.dispatchEvent(new StorageEvent('storage', { key: key.replace('JWT', 'RefreshToken'), newValue: null, storageArea: localStorage }))
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed out'))
+    page.app.unmount()
+    other.app.unmount()
+    localStorage.clear()
+  })
+
+  it('a sign-out in another tab while a refresh is in flight here stays a sign-out: the late refresh signs nobody back in', async () => {
+    start()
+    // Each refresh waits at the door until let through.
+    const held: Array<() => void> = []
+    const fetch = globalThis.fetch
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (typeof init?.body === 'string' && init.body.includes('auth:refreshSession'))
+        await new Promise<void>(resolve => held.push(resolve))
+      return fetch(input, init)
+    })
+    onTestFinished(() => {
+      spy.mockRestore()
+      held.forEach(release => release())
+    })
+    const page = openPage(localStorage)
+    await vi.waitFor(() => expect(page.container.textContent).toBe('signed out'))
+    // The other tab signs up; its client refreshes the new token at once (let through).
+    const shared = pageStorage()
+    const other = openPage(shared)
+    await other.actions.signIn(api.auth.signUpWithUsernamePassword, ada)
+    const signedUp = refreshTokenIn(shared)
+    await vi.waitFor(() => expect(held).toHaveLength(1))
+    held[0]()
+    await vi.waitFor(() => expect(refreshTokenIn(shared)).not.toBe(signedUp))
+    // This tab follows, and its client refreshes the adopted token: held.
+    for (const [name, value] of shared.items)
+      localStorage.setItem(name, value)
+    const key = [...shared.items.keys()].find(k => k.startsWith('__convexAuthJWT_'))!
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: other.actions.token.value, storageArea: localStorage }))
+    await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as ada'))
+    await vi.waitFor(() => expect(held).toHaveLength(2))
+    // The other tab signs out meanwhile (both tokens removed: two storage events here).
+    localStorage.clear()
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }))
+    window.dispatchEvent(new StorageEvent('storage', { key: key.replace('JWT', 'RefreshToken'), newValue: null, storageArea: localStorage }))
+    await vi.waitFor(() => expect(page.container.textContent).toBe('signed out'))
+    const shown: string[] = []
+    const observer = new MutationObserver(() => shown.push(page.container.textContent!))
+    observer.observe(page.container, { subtree: true, childList: true, characterData: true })
+    // The refresh comes back with rotated tokens: they sign nobody in, here or in other tabs.
+    held[1]()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    expect(page.container.textContent).toBe('signed out')
+    expect(page.actions.authClient.getSnapshot().token).toBeNull()
+    expect(shown.filter(text => text !== 'signed out')).toEqual([])
+    expect(Object.keys(localStorage).filter(name => name.startsWith('__convexAuth'))).toEqual([])
+    observer.disconnect()
     page.app.unmount()
     other.app.unmount()
     localStorage.clear()

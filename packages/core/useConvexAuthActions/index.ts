@@ -147,9 +147,39 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
         signOut: async refreshToken => void await direct(api.signOut!, { refreshToken }),
       } })
 
+  // Convex Auth's client lets a refresh that was in flight when the session ended (signed out
+  // here, or in another tab) store its rotated tokens afterwards: the user would be signed back
+  // in, in every tab. So sign-outs are counted, and a token fetched across one is never shown:
+  // the session it rotated is signed out instead (see fetchAccessToken below).
+  let signOuts = 0
+  let hadToken = false
+  const fetches = new Set<{ signOuts: number }>()
+  const crossedSignOut = () => [...fetches].some(fetch => fetch.signOuts !== signOuts)
   const state = shallowRef(authClient.getSnapshot())
-  authClient.subscribe(() => state.value = authClient.getSnapshot())
+  authClient.subscribe(() => {
+    const snapshot = authClient.getSnapshot()
+    if (hadToken && !snapshot.token)
+      signOuts++
+    hadToken = !!snapshot.token
+    if (!snapshot.token || !crossedSignOut())
+      state.value = snapshot
+  })
   const token = computed(() => state.value.token)
+  const fetchAccessToken: typeof authClient.fetchAccessToken = async (args) => {
+    const fetch = { signOuts }
+    fetches.add(fetch)
+    try {
+      const fetched = await authClient.fetchAccessToken(args)
+      if (fetched === null || fetch.signOuts === signOuts)
+        return fetched
+      // Fetched across a sign-out: the rotated session is ended too (and its tokens erased).
+      await authClient.signOut()
+      return null
+    }
+    finally {
+      fetches.delete(fetch)
+    }
+  }
 
   async function signIn<F extends ConvexAuthSignInFunction>(fn: F, args: FunctionArgs<F>): Promise<FunctionReturnType<F>> {
     let result: SignInEnvelope
@@ -181,7 +211,7 @@ export function useConvexAuthActions(options: UseConvexAuthActionsOptions = {}):
     isAuthenticated: () => state.value.isAuthenticated,
     // The subject is the session: another session (another user) signs in at once.
     key: () => subjectOf(state.value.token),
-    fetchAccessToken: authClient.fetchAccessToken,
+    fetchAccessToken,
   }
   applyAuthProvider(client, context, provider)
   void authClient.init()
