@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { configDefaults, defineConfig } from 'vitest/config'
@@ -26,6 +27,9 @@ export default defineConfig({
     // A budget that catches a hang, not a measure of speed: CI runs the suite a second time
     // beside two CPU-bound processes (scripts/cpu-load.ts), where 5 s is not enough for some.
     testTimeout: 30_000,
+    // Two files at a time even on two cores (Vitest's default there is one): many of them wait
+    // on child processes, servers and sockets rather than compute.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     setupFiles: ['test/setup/wait-for.ts'],
     hookTimeout: 30_000,
     // Leak tests force garbage collection (WeakRef + gc()).
