@@ -1,6 +1,7 @@
 // A backend's data outlives its functions: exported and imported whole (the local backend keeps
 // it on disk), and kept when new functions are deployed over it, as on a deployment.
 import type { TestConvex } from '.'
+import { ConvexHttpClient } from 'convex/browser'
 import { defineSchema, defineTable, queryGeneric } from 'convex/server'
 import { v } from 'convex/values'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -138,11 +139,14 @@ describe('durable writes (the hooks `vueuse-convex dev` keeps its data with)', (
     // Another subscription is re-run meanwhile: it must not be shown the write either.
     const late: number[] = []
     convex.createClient().onUpdate(api.notes.list, {}, notes => late.push(notes.length))
+    // So must a one-shot query over the HTTP API.
+    let answered: number | undefined
+    void new ConvexHttpClient(convex.backend.url, { skipConvexDeploymentUrlCheck: true, logger: false }).query(api.notes.list, {}).then(notes => answered = notes.length)
     await new Promise(resolve => setTimeout(resolve, 100))
-    expect({ seen, late, acknowledged }).toEqual({ seen: [0], late: [], acknowledged: false })
+    expect({ seen, late, acknowledged, answered }).toEqual({ seen: [0], late: [], acknowledged: false, answered: undefined })
 
     release()
     await added
-    await vi.waitFor(() => expect({ seen, late }).toEqual({ seen: [0, 1], late: [1] }))
+    await vi.waitFor(() => expect({ seen, late, answered }).toEqual({ seen: [0, 1], late: [1], answered: 1 }))
   })
 })
