@@ -140,3 +140,17 @@ export interface ConvexContext {
   /** What Vue Devtools shows (development builds in a browser only). */
   devtools?: DevtoolsRegistry
 }
+
+/**
+ * The routes of the server that keeps the refresh token in an httpOnly cookie (the handlers of
+ * `setupConvexAuthServer` from `@convex-dev/auth/ssr`): the Nuxt module mounts them for you.
+ * (Here, not beside useConvexAuthActions: the server entry uses it without the browser's code.)
+ */
+export interface ConvexAuthServerRoutes {
+  /** The sign-in proxy (`convexProxyHandler`). */
+  signIn: string
+  /** `refreshHandler`. */
+  refresh: string
+  /** `signOutHandler`. */
+  signOut: string
+}

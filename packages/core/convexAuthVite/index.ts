@@ -2,7 +2,7 @@
 // handlers (`setupConvexAuthServer` of `@convex-dev/auth/ssr`) mounted under one route, so that
 // the refresh token lives in an httpOnly cookie and `useConvexAuthActions({ server })` signs in
 // through them. The Nuxt module mounts the same handlers itself.
-import type { ConvexAuthServerRoutes } from '../useConvexAuthActions'
+import type { ConvexAuthServerRoutes } from '../_internal/types'
 import { setupConvexAuthServer } from '@convex-dev/auth/ssr'
 import { makeFunctionReference } from 'convex/server'
 

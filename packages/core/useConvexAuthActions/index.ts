@@ -6,7 +6,7 @@ import type { TokenStorage } from '@convex-dev/auth/browser'
 import type { ConvexAuthApi, SignInEnvelope, SlimTokenBundle } from '@convex-dev/auth/ssr'
 import type { FunctionArgs, FunctionReference, FunctionReturnType } from 'convex/server'
 import type { ComputedRef } from 'vue'
-import type { ConvexAuthProvider, ConvexClientLike } from '../_internal/types'
+import type { ConvexAuthProvider, ConvexAuthServerRoutes, ConvexClientLike } from '../_internal/types'
 import { AuthClient, defaultStorage, InMemoryStorage } from '@convex-dev/auth/browser'
 import { ConvexHttpClient } from 'convex/browser'
 import { computed, effectScope, shallowRef, watch } from 'vue'
@@ -14,23 +14,10 @@ import { isBrowser, resolveClient, usageError } from '../_internal'
 import { applyAuthProvider, createConvexContext, injectContext } from '../_internal/context'
 import { deploymentUrl } from '../_internal/once'
 
-export type { TokenStorage }
+export type { ConvexAuthServerRoutes, TokenStorage }
 
 /** A sign-in function of a Convex Auth 2 method (`api.auth.signInWithUsernamePassword`, say). */
 export type ConvexAuthSignInFunction = FunctionReference<'mutation', 'public', any, SignInEnvelope | { status: 'complete', tokens: SlimTokenBundle }>
-
-/**
- * The routes of the server that keeps the refresh token in an httpOnly cookie (the handlers of
- * `setupConvexAuthServer` from `@convex-dev/auth/ssr`): the Nuxt module mounts them for you.
- */
-export interface ConvexAuthServerRoutes {
-  /** The sign-in proxy (`convexProxyHandler`). */
-  signIn: string
-  /** `refreshHandler`. */
-  refresh: string
-  /** `signOutHandler`. */
-  signOut: string
-}
 
 /** Options of {@link useConvexAuthActions}; they apply on its first call for a client. */
 export interface UseConvexAuthActionsOptions {

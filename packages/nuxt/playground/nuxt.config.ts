@@ -20,6 +20,7 @@ export default defineNuxtConfig({
     // The workspace's sources, so the playground needs no build of the packages.
     // Before the package itself: an alias also matches the paths under it.
     '@vueuse-convex/core/loaders': r('../../core/loaders.ts'),
+    '@vueuse-convex/core/convex-auth-server': r('../../core/convex-auth-server.ts'),
     '@vueuse-convex/core': r('../../core/index.ts'),
     '#convex': r('../../../docs/convex'),
   },
