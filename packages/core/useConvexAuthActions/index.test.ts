@@ -56,7 +56,30 @@ function openPage(storage: TokenStorage, client: ConvexClientLike = convex.creat
   return { actions, auth, container, app }
 }
 
-const refreshTokenIn = (storage: { items: Map<string, string> }) => [...storage.items.entries()].find(([k]) => k.startsWith('__convexAuthRefreshToken_'))?.[1]
+/** The stored refresh token: of a page's storage, or of `localStorage`. */
+function refreshTokenIn(storage: { items: Map<string, string> } | Storage): string | null | undefined {
+  const entries = 'items' in storage ? [...storage.items] : Object.keys(storage).map(k => [k, storage.getItem(k)] as const)
+  return entries.find(([k]) => k.startsWith('__convexAuthRefreshToken_'))?.[1]
+}
+
+/**
+ * Another tab signed in: its tokens, copied into `localStorage` as its writes would be, reach this
+ * page as a storage event. Returns the access token's key.
+ */
+function signedInElsewhere(shared: { items: Map<string, string> }, token: string | null): string {
+  for (const [name, value] of shared.items)
+    localStorage.setItem(name, value)
+  const key = [...shared.items.keys()].find(k => k.startsWith('__convexAuthJWT_'))!
+  window.dispatchEvent(new StorageEvent('storage', { key, newValue: token, storageArea: localStorage }))
+  return key
+}
+
+/** Another tab signed out: both of its tokens leave `localStorage`, two storage events here. */
+function signedOutElsewhere(key: string): void {
+  localStorage.clear()
+  window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }))
+  window.dispatchEvent(new StorageEvent('storage', { key: key.replace('JWT', 'RefreshToken'), newValue: null, storageArea: localStorage }))
+}
 
 describe('useConvexAuthActions (Convex Auth 2)', () => {
   it('signs up, shows the user, survives a reload, refreshes through its refresh token, and signs out', async () => {
@@ -153,21 +176,14 @@ describe('useConvexAuthActions (Convex Auth 2)', () => {
     const shared = pageStorage()
     const other = openPage(shared)
     await other.actions.signIn(api.auth.signUpWithUsernamePassword, ada)
-    for (const [name, value] of shared.items)
-      localStorage.setItem(name, value)
-    const key = [...shared.items.keys()].find(k => k.startsWith('__convexAuthJWT_'))!
-    window.dispatchEvent(new StorageEvent('storage', { key, newValue: other.actions.token.value, storageArea: localStorage }))
+    const key = signedInElsewhere(shared, other.actions.token.value)
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as ada'))
     // The client confirms the adopted token, then rotates it at once (Convex's client refreshes a
     // cached token after the server accepts it): the other tab signs out after that.
-    const copied = shared.items.get(key.replace('JWT', 'RefreshToken'))
+    const copied = refreshTokenIn(shared)
     expect(copied).toEqual(expect.any(String))
-    const storedRefreshToken = () => Object.keys(localStorage).filter(k => k.startsWith('__convexAuthRefreshToken_')).map(k => localStorage.getItem(k))[0]
-    await vi.waitFor(() => expect(storedRefreshToken()).not.toBe(copied))
-    // Its sign-out removes both tokens: two storage events here.
-    localStorage.clear()
-    window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }))
-    window.dispatchEvent(new StorageEvent('storage', { key: key.replace('JWT', 'RefreshToken'), newValue: null, storageArea: localStorage }))
+    await vi.waitFor(() => expect(refreshTokenIn(localStorage)).not.toBe(copied))
+    signedOutElsewhere(key)
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed out'))
     page.app.unmount()
     other.app.unmount()
@@ -199,16 +215,11 @@ describe('useConvexAuthActions (Convex Auth 2)', () => {
     held[0]()
     await vi.waitFor(() => expect(refreshTokenIn(shared)).not.toBe(signedUp))
     // This tab follows, and its client refreshes the adopted token: held.
-    for (const [name, value] of shared.items)
-      localStorage.setItem(name, value)
-    const key = [...shared.items.keys()].find(k => k.startsWith('__convexAuthJWT_'))!
-    window.dispatchEvent(new StorageEvent('storage', { key, newValue: other.actions.token.value, storageArea: localStorage }))
+    const key = signedInElsewhere(shared, other.actions.token.value)
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed in as ada'))
     await vi.waitFor(() => expect(held).toHaveLength(2))
-    // The other tab signs out meanwhile (both tokens removed: two storage events here).
-    localStorage.clear()
-    window.dispatchEvent(new StorageEvent('storage', { key, newValue: null, storageArea: localStorage }))
-    window.dispatchEvent(new StorageEvent('storage', { key: key.replace('JWT', 'RefreshToken'), newValue: null, storageArea: localStorage }))
+    // The other tab signs out meanwhile.
+    signedOutElsewhere(key)
     await vi.waitFor(() => expect(page.container.textContent).toBe('signed out'))
     const shown: string[] = []
     const observer = new MutationObserver(() => shown.push(page.container.textContent!))

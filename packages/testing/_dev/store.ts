@@ -771,6 +771,9 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
     waiters.splice(0).forEach(waiter => failed ? waiter.reject(failed) : waiter.resolve())
   }
 
+  /** A write of what is pending is due in the next macrotask ({@link kick}). */
+  let scheduled = false
+
   /** Writes what is pending now (a pump running takes it in its next turn). */
   function run(): Promise<void> {
     inflight ??= pump().finally(() => {
@@ -791,7 +794,6 @@ export async function openStore(dataFile: string, cwd: string, options: OpenStor
    * finds what to answer); commits nobody waits for (scheduled functions) are written from the
    * next macrotask, gathered.
    */
-  let scheduled = false
   function kick() {
     if (scheduled || inflight)
       return
